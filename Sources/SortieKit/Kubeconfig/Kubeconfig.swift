@@ -1,0 +1,125 @@
+import Foundation
+
+/// A kubeconfig file as plain data (client-go `tools/clientcmd/api`), as kubectl writes it.
+public struct Kubeconfig: Codable, Sendable, Equatable {
+    public var apiVersion: String?
+    public var kind: String?
+    public var clusters: [NamedCluster]?
+    public var users: [NamedUser]?
+    public var contexts: [NamedContext]?
+    public var currentContext: String?
+
+    enum CodingKeys: String, CodingKey {
+        case apiVersion, kind, clusters, users, contexts
+        case currentContext = "current-context"
+    }
+
+    public init(clusters: [NamedCluster] = [], users: [NamedUser] = [], contexts: [NamedContext] = [], currentContext: String? = nil) {
+        self.apiVersion = "v1"
+        self.kind = "Config"
+        self.clusters = clusters
+        self.users = users
+        self.contexts = contexts
+        self.currentContext = currentContext
+    }
+
+    public struct NamedCluster: Codable, Sendable, Equatable {
+        public var name: String
+        public var cluster: Cluster
+        public init(name: String, cluster: Cluster) { self.name = name; self.cluster = cluster }
+    }
+
+    public struct Cluster: Codable, Sendable, Equatable {
+        public var server: String?
+        public var certificateAuthority: String?
+        public var certificateAuthorityData: String?
+        public var insecureSkipTLSVerify: Bool?
+        public var tlsServerName: String?
+        public var proxyURL: String?
+
+        enum CodingKeys: String, CodingKey {
+            case server
+            case certificateAuthority = "certificate-authority"
+            case certificateAuthorityData = "certificate-authority-data"
+            case insecureSkipTLSVerify = "insecure-skip-tls-verify"
+            case tlsServerName = "tls-server-name"
+            case proxyURL = "proxy-url"
+        }
+
+        public init(server: String?, certificateAuthority: String? = nil, certificateAuthorityData: String? = nil,
+                    insecureSkipTLSVerify: Bool? = nil, tlsServerName: String? = nil, proxyURL: String? = nil) {
+            self.server = server
+            self.certificateAuthority = certificateAuthority
+            self.certificateAuthorityData = certificateAuthorityData
+            self.insecureSkipTLSVerify = insecureSkipTLSVerify
+            self.tlsServerName = tlsServerName
+            self.proxyURL = proxyURL
+        }
+    }
+
+    public struct NamedUser: Codable, Sendable, Equatable {
+        public var name: String
+        public var user: User
+        public init(name: String, user: User) { self.name = name; self.user = user }
+    }
+
+    public struct User: Codable, Sendable, Equatable {
+        public var clientCertificate: String?
+        public var clientCertificateData: String?
+        public var clientKey: String?
+        public var clientKeyData: String?
+        public var token: String?
+        public var tokenFile: String?
+        public var username: String?
+        public var password: String?
+        public var exec: Exec?
+        public var authProvider: AuthProvider?
+
+        enum CodingKeys: String, CodingKey {
+            case clientCertificate = "client-certificate"
+            case clientCertificateData = "client-certificate-data"
+            case clientKey = "client-key"
+            case clientKeyData = "client-key-data"
+            case token, tokenFile, username, password, exec
+            case authProvider = "auth-provider"
+        }
+
+        public init() {}
+    }
+
+    public struct AuthProvider: Codable, Sendable, Equatable {
+        public var name: String
+    }
+
+    public struct Exec: Codable, Sendable, Equatable {
+        public var apiVersion: String?
+        public var command: String?
+        public var args: [String]?
+        public var env: [EnvEntry]?
+        public var installHint: String?
+        public var provideClusterInfo: Bool?
+        public var interactiveMode: String?
+
+        public struct EnvEntry: Codable, Sendable, Equatable {
+            public var name: String
+            public var value: String
+        }
+    }
+
+    public struct NamedContext: Codable, Sendable, Equatable {
+        public var name: String
+        public var context: Context
+        public init(name: String, context: Context) { self.name = name; self.context = context }
+    }
+
+    public struct Context: Codable, Sendable, Equatable {
+        public var cluster: String?
+        public var user: String?
+        public var namespace: String?
+        public init(cluster: String?, user: String?, namespace: String? = nil) {
+            self.cluster = cluster
+            self.user = user
+            self.namespace = namespace
+        }
+    }
+}

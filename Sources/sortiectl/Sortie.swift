@@ -1,0 +1,21 @@
+import ArgumentParser
+import SortieKit
+
+/// The `sortiectl` root command: lists the subcommands; shared flags live in `GlobalOptions`.
+@main
+struct Sortie: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sortiectl",
+        abstract: "Launch containerized GUI applications as Kubernetes pods and stream them over VNC.",
+        discussion: """
+            Sessions are pods: the cluster is the source of truth, so sortiectl keeps no local state.
+            Configuration follows kubectl: --kubeconfig, else KUBECONFIG, else ~/.kube/config, else the
+            in-cluster service account. SORTIE_NAMESPACE overrides the context's namespace; -n overrides both.
+
+            Exit codes: 0 success, 1 other error, 2 not found, 3 timeout, 4 API error, 5 quota exceeded,
+            6 cluster unreachable or TLS failure, 7 configuration error (kubeconfig, catalog), 64 usage error.
+            """,
+        version: SortieVersion.description,
+        subcommands: [VersionCommand.self, PodsCommand.self]
+    )
+}
