@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test: installs what the tests need, builds, runs the Swift test suite (unit tests
+# and integration tests against the sandbox API server through the real libcurl transport), then
+# the sandbox's own fidelity tests with real third-party clients (kubectl, the Python client).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+export PATH="$PWD/.tools/bin:$PATH"
+
+echo "== swift build" >&2
+swift build --build-tests
+
+echo "== swift test" >&2
+swift test --skip-build
+
+echo "== sandbox fidelity tests (kubectl, Python kubernetes client)" >&2
+python3 -m pytest sandbox/tests -q -p no:cacheprovider
