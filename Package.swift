@@ -61,6 +61,7 @@ let package = Package(
         .testTarget(
             name: "SortieKitTests",
             dependencies: ["SortieKit", "SortieKitTesting"],
+            exclude: ["Sessions/Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,21 +1,16 @@
 import Foundation
 
-/// RFC 3339 timestamps as Kubernetes writes them (`2026-11-22T03:24:17Z`, optionally with
-/// fractional seconds or an offset).
+/// RFC 3339 timestamps as Kubernetes and the sessions API write them: UTC, `Z`, whole seconds.
 public enum RFC3339 {
-    public static func parse(_ text: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        if let date = plain.date(from: text) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
+    /// `2024-01-15T10:30:00Z` (fractions of a second are dropped).
+    public static func string(from date: Date) -> String {
+        let whole = Date(timeIntervalSince1970: (date.timeIntervalSince1970).rounded(.down))
+        return whole.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
     }
 
-    public static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+    /// Parses `2024-01-15T10:30:00Z`, with or without fractional seconds or a numeric offset.
+    public static func date(from text: String) -> Date? {
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }

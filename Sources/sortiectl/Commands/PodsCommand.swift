@@ -91,7 +91,7 @@ enum PodRendering {
                 let ready = statuses.filter { $0.ready == true }.count
                 let restarts = statuses.reduce(0) { $0 + ($1.restartCount ?? 0) }
                 var row = [pod.metadata.name ?? "", "\(ready)/\(total)", podDisplayStatus(pod), "\(restarts)",
-                           shortAge(since: pod.metadata.creationTimestamp.flatMap(RFC3339.parse))]
+                           shortAge(since: pod.metadata.creationTimestamp.flatMap(RFC3339.date(from:)))]
                 if wide {
                     row += [pod.status?.podIP ?? "<none>", pod.spec?.nodeName ?? "<none>",
                             pod.metadata.labels?["sortie.io/app-id"] ?? "<none>", pod.metadata.labels?["sortie.io/session-id"] ?? "<none>"]

@@ -128,7 +128,7 @@ struct KubeClientAuthTests {
         var configuration = try sandbox.configuration()
         configuration.tls.clientCertificate = nil
 
-        let future = RFC3339.format(Date().addingTimeInterval(3600))
+        let future = RFC3339.string(from: Date().addingTimeInterval(3600))
         let plugin = try Self.writePlugin(directory: directory, token: "plugin-token", expiration: future)
         configuration.authentication = .exec(.init(apiVersion: "client.authentication.k8s.io/v1", command: plugin,
                                                    env: [("PLUGIN_ENV", "from-kubeconfig")], provideClusterInfo: true))
@@ -141,7 +141,7 @@ struct KubeClientAuthTests {
         #expect(try String(contentsOfFile: directory + "/plugin-env", encoding: .utf8).contains("from-kubeconfig"))
 
         // An already-expired credential is fetched again for every request.
-        let past = RFC3339.format(Date().addingTimeInterval(-60))
+        let past = RFC3339.string(from: Date().addingTimeInterval(-60))
         _ = try Self.writePlugin(directory: directory, token: "plugin-token", expiration: past)
         try? FileManager.default.removeItem(atPath: directory + "/runs")
         let expiring = KubeClient(configuration: configuration)

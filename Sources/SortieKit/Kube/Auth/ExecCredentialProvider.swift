@@ -128,7 +128,7 @@ actor ExecCredentialProvider {
             throw KubeClientError.credentials("exec plugin \(name) returned neither a token nor a client certificate")
         }
         if let expiry = status.expirationTimestamp {
-            guard let date = RFC3339.parse(expiry) else {
+            guard let date = RFC3339.date(from: expiry) else {
                 throw KubeClientError.credentials("exec plugin \(name) returned an invalid expirationTimestamp \"\(expiry)\"")
             }
             credential.expiration = date
