@@ -16,6 +16,6 @@ struct Sortie: AsyncParsableCommand {
             6 cluster unreachable or TLS failure, 7 configuration error (kubeconfig, catalog), 64 usage error.
             """,
         version: SortieVersion.description,
-        subcommands: [VersionCommand.self, PodsCommand.self]
+        subcommands: [AppsCommand.self, SessionsCommand.self, PodsCommand.self, QuotaCommand.self, VersionCommand.self]
     )
 }

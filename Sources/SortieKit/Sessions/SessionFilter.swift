@@ -13,6 +13,9 @@ public struct SessionFilter: Sendable, Equatable {
     }
 
     /// The label selector the API server can apply (user and app); status is filtered locally.
+    /// The selector for watching the sessions this filter selects.
+    public func labelSelectorForWatch() throws -> String { try labelSelector() }
+
     func labelSelector() throws -> String {
         var selector = SessionLabels.selector
         if let userID { selector = try SessionLabels.selector(forUser: userID) }
