@@ -200,6 +200,12 @@ public struct SessionEngine: Sendable {
         public var podName: String?
         /// `false` when the session was already gone (with `ignoreNotFound`).
         public var deleted: Bool
+
+        public init(id: String, podName: String?, deleted: Bool) {
+            self.id = id
+            self.podName = podName
+            self.deleted = deleted
+        }
     }
 
     /// Ends sessions by id or prefix.
