@@ -9,8 +9,8 @@ ROOT=$PWD
 TOOLS="$ROOT/.tools"
 mkdir -p "$TOOLS/bin"
 
-APT_PACKAGES=(libcurl4-openssl-dev libedit-dev pkg-config openssl curl)
-PIP_PACKAGES=(kubernetes websockets cryptography PyYAML pytest aiohttp requests)
+APT_PACKAGES=(libcurl4-openssl-dev libedit-dev pkg-config openssl curl xvfb x11vnc websockify xterm x11-utils shellcheck)
+PIP_PACKAGES=(kubernetes websockets cryptography PyYAML pytest aiohttp requests vncdotool Pillow kubernetes-validate)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -26,7 +26,9 @@ fi
 python3 - "${PIP_PACKAGES[@]}" <<'PY' || { echo "install-deps: pip install ${PIP_PACKAGES[*]}" >&2; python3 -m pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}"; }
 import importlib, sys
 names = {"kubernetes": "kubernetes", "websockets": "websockets", "cryptography": "cryptography",
-         "PyYAML": "yaml", "pytest": "pytest", "aiohttp": "aiohttp", "requests": "requests"}
+         "PyYAML": "yaml", "pytest": "pytest", "aiohttp": "aiohttp", "requests": "requests",
+         "vncdotool": "vncdotool", "Pillow": "PIL",
+         "kubernetes-validate": "kubernetes_validate"}
 for pkg in sys.argv[1:]:
     importlib.import_module(names.get(pkg, pkg))
 PY

@@ -15,3 +15,6 @@ swift test --skip-build
 
 echo "== sandbox fidelity tests (kubectl, Python kubernetes client)" >&2
 python3 -m pytest sandbox/tests -q -p no:cacheprovider
+
+echo "== deploy checks (helm, kubectl, kubernetes-validate, Pod Security, RBAC vs code, quota, Dockerfiles)" >&2
+python3 -m pytest tests/deploy -q -p no:cacheprovider

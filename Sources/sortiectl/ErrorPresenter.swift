@@ -38,6 +38,26 @@ enum ErrorPresenter {
             }
         case let error as FileSystemError:
             return (error.description, .configuration)
+        case let error as CatalogError:
+            switch error {
+            case .unknownApp: return (error.description, .notFound)
+            case .notSessionCapable: return (error.description, .usage)
+            default: return (error.description, .configuration)
+            }
+        case let error as SessionError:
+            switch error {
+            case .quotaExceeded: return (error.description, .quotaExceeded)
+            case .notFound: return (error.description, .notFound)
+            case .ambiguous: return (error.description, .usage)
+            case .readyTimeout: return (error.description, .timeout)
+            case .failedToStart, .vanished: return (error.description, .failure)
+            }
+        case let error as SessionSettingsError:
+            return ("\(error)", .configuration)
+        case let error as PodTemplateError:
+            return ("\(error)", .configuration)
+        case let error as SessionLabelError:
+            return ("\(error)", .usage)
         case let error as any PresentableError:
             return (error.presentation.message, error.presentation.exitCode)
         default:

@@ -12,10 +12,12 @@ struct Sortie: AsyncParsableCommand {
             Configuration follows kubectl: --kubeconfig, else KUBECONFIG, else ~/.kube/config, else the
             in-cluster service account. SORTIE_NAMESPACE overrides the context's namespace; -n overrides both.
 
-            Exit codes: 0 success, 1 other error, 2 not found, 3 timeout, 4 API error, 5 quota exceeded,
-            6 cluster unreachable or TLS failure, 7 configuration error (kubeconfig, catalog), 64 usage error.
+            Exit codes: 0 success; 1 other failure (e.g. a session failed to start); 2 not found (session,
+            app, pod); 3 timeout; 4 API error; 5 quota exceeded (Sortie's limits or the namespace
+            ResourceQuota); 6 cluster unreachable or TLS failure; 7 configuration error (kubeconfig,
+            catalog, environment); 64 usage error (bad flags or arguments).
             """,
         version: SortieVersion.description,
-        subcommands: [AppsCommand.self, SessionsCommand.self, PodsCommand.self, QuotaCommand.self, VersionCommand.self]
+        subcommands: [AppsCommand.self, SessionsCommand.self, PodsCommand.self, QuotaCommand.self, ServeCommand.self, VersionCommand.self]
     )
 }

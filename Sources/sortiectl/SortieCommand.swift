@@ -17,6 +17,11 @@ extension SortieCommand {
         try await Self.execute(self, context: context)
     }
 
+    /// Runs this command with a prepared context (tests and the shell use this).
+    func execute(in context: CommandContext) async throws {
+        try await Self.execute(self, context: context)
+    }
+
     /// Runs a command and presents its failure (also used by tests and the shell).
     static func execute(_ command: Self, context: CommandContext) async throws {
         do {

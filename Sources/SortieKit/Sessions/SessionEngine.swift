@@ -34,9 +34,10 @@ public struct SessionEngine: Sendable {
     /// pod (AlreadyExists with our own session id) instead of creating a second one.
     /// - Throws: `CatalogError` (unknown or url app), `SessionError.quotaExceeded`, `KubeAPIError`
     ///   (e.g. the namespace ResourceQuota's 403), `KubeClientError`.
-    public func create(appID: String, userID: String, dryRun: DryRun = .none) async throws -> Session {
+    /// - Parameter checkQuota: `false` when the caller already checked for a batch (`--count`).
+    public func create(appID: String, userID: String, dryRun: DryRun = .none, checkQuota: Bool = true) async throws -> Session {
         let app = try catalog.sessionCapableApp(id: appID)
-        try await checkQuota(userID: userID)
+        if checkQuota { try await self.checkQuota(userID: userID) }
         let sessionID = makeSessionID()
         let pod = try PodTemplateBuilder(settings: settings).pod(for: app, sessionID: sessionID, userID: userID, now: now())
         let created = try await createIdempotently(pod, sessionID: sessionID, dryRun: dryRun)
@@ -72,15 +73,17 @@ public struct SessionEngine: Sendable {
         return try await client.get(Pod.self, namespace: namespace, name: name)
     }
 
-    /// Enforces Sortie's own limits (0 = unlimited), counting sessions not already ending.
-    private func checkQuota(userID: String) async throws {
+    /// Enforces Sortie's own limits (0 = unlimited) for `adding` new sessions, counting sessions
+    /// not already ending. Concurrent creators in other processes can race past it; the
+    /// namespace ResourceQuota is the hard limit.
+    public func checkQuota(userID: String, adding: Int = 1) async throws {
         guard settings.maxSessionsPerUser > 0 || settings.maxSessionsTotal > 0 else { return }
         let active = try await sessions(matching: SessionFilter()).filter { $0.status == .creating || $0.status == .running }
-        if settings.maxSessionsTotal > 0, active.count >= settings.maxSessionsTotal {
+        if settings.maxSessionsTotal > 0, active.count + adding > settings.maxSessionsTotal {
             throw SessionError.quotaExceeded(scope: .total, limit: settings.maxSessionsTotal, current: active.count)
         }
         let mine = active.filter { $0.userID == userID }.count
-        if settings.maxSessionsPerUser > 0, mine >= settings.maxSessionsPerUser {
+        if settings.maxSessionsPerUser > 0, mine + adding > settings.maxSessionsPerUser {
             throw SessionError.quotaExceeded(scope: .user, limit: settings.maxSessionsPerUser, current: mine)
         }
     }

@@ -79,20 +79,23 @@ struct SessionsCreateCommand: SortieCommand {
     /// Creates `count` sessions concurrently (bounded, and within the client's QPS/burst).
     private func createMany(engine: SessionEngine, appID: String, userID: String, dryRun: DryRun) async throws -> [Session] {
         let total = count
+        // Check Sortie's limits once for the whole batch: concurrent creates can't each see room.
+        if total > 1 { try await engine.checkQuota(userID: userID, adding: total) }
+        let check = total == 1
         return try await withThrowingTaskGroup(of: (Int, Session).self) { group in
             var next = 0
             var results = [Session?](repeating: nil, count: total)
             let parallel = min(total, 32)
             while next < parallel {
                 let index = next
-                group.addTask { (index, try await engine.create(appID: appID, userID: userID, dryRun: dryRun)) }
+                group.addTask { (index, try await engine.create(appID: appID, userID: userID, dryRun: dryRun, checkQuota: check)) }
                 next += 1
             }
             while let (index, session) = try await group.next() {
                 results[index] = session
                 if next < total {
                     let index = next
-                    group.addTask { (index, try await engine.create(appID: appID, userID: userID, dryRun: dryRun)) }
+                    group.addTask { (index, try await engine.create(appID: appID, userID: userID, dryRun: dryRun, checkQuota: check)) }
                     next += 1
                 }
             }
