@@ -145,7 +145,7 @@ public struct SessionEngine: Sendable {
             case .deleted: return .vanished
             }
             let stage = SessionProgress(pod: pod)
-            if stage != last { progress(stage); last = stage }
+            if stage != last, stage.rank >= (last?.rank ?? 0) { progress(stage); last = stage }
             if stage == .ready { return .ready(pod) }
             let resolution = SessionStatusResolver.resolve(pod, createdAt: session.createdAt, now: now(), timeoutMinutes: settings.sessionTimeoutMinutes)
             if resolution.status == .failed, pod.condition("PodScheduled")?.reason != "Unschedulable" {

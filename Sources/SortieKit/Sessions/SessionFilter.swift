@@ -44,6 +44,17 @@ public enum SessionProgress: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Order of the stages, so progress reports never step backwards.
+    var rank: Int {
+        switch self {
+        case .waitingForNode, .unschedulable: 0
+        case .pullingImages: 1
+        case .startingContainers: 2
+        case .waitingForReadiness: 3
+        case .ready: 4
+        }
+    }
+
     /// Reads the stage off a pod's status.
     init(pod: Pod) {
         if pod.isReady { self = .ready; return }

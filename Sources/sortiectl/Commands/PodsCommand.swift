@@ -86,8 +86,10 @@ enum PodRendering {
             var headers = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
             if wide { headers += ["IP", "NODE", "APP", "SESSION"] }
             let rows = pods.map { pod -> [String] in
-                let statuses = (pod.status?.containerStatuses ?? []) + (pod.status?.initContainerStatuses ?? []).filter { _ in false }
-                let total = pod.spec?.containers.count ?? statuses.count
+                // Like kubectl, native sidecars (restartable init containers) count as containers.
+                let sidecars = Set((pod.spec?.initContainers ?? []).filter { $0.restartPolicy == "Always" }.map(\.name))
+                let statuses = (pod.status?.containerStatuses ?? []) + (pod.status?.initContainerStatuses ?? []).filter { sidecars.contains($0.name) }
+                let total = (pod.spec?.containers.count ?? 0) + sidecars.count
                 let ready = statuses.filter { $0.ready == true }.count
                 let restarts = statuses.reduce(0) { $0 + ($1.restartCount ?? 0) }
                 var row = [pod.metadata.name ?? "", "\(ready)/\(total)", podDisplayStatus(pod), "\(restarts)",
