@@ -18,6 +18,6 @@ struct Sortie: AsyncParsableCommand {
             catalog, environment); 64 usage error (bad flags or arguments).
             """,
         version: SortieVersion.description,
-        subcommands: [AppsCommand.self, SessionsCommand.self, PodsCommand.self, QuotaCommand.self, ServeCommand.self, VersionCommand.self]
+        subcommands: [AppsCommand.self, SessionsCommand.self, PodsCommand.self, QuotaCommand.self, VersionCommand.self]
     )
 }
