@@ -9,8 +9,9 @@ ROOT=$PWD
 TOOLS="$ROOT/.tools"
 mkdir -p "$TOOLS/bin"
 
-APT_PACKAGES=(libcurl4-openssl-dev libedit-dev pkg-config openssl curl xvfb x11vnc websockify xterm x11-utils shellcheck)
-PIP_PACKAGES=(kubernetes websockets cryptography PyYAML pytest aiohttp requests vncdotool Pillow kubernetes-validate)
+APT_PACKAGES=(libcurl4-openssl-dev libedit-dev pkg-config openssl curl xvfb x11vnc websockify xterm x11-utils shellcheck time
+              chromium chromium-driver novnc man-db groff-base zsh fish)
+PIP_PACKAGES=(kubernetes websockets cryptography PyYAML pytest aiohttp requests vncdotool Pillow kubernetes-validate selenium pexpect)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -28,7 +29,7 @@ import importlib, sys
 names = {"kubernetes": "kubernetes", "websockets": "websockets", "cryptography": "cryptography",
          "PyYAML": "yaml", "pytest": "pytest", "aiohttp": "aiohttp", "requests": "requests",
          "vncdotool": "vncdotool", "Pillow": "PIL",
-         "kubernetes-validate": "kubernetes_validate"}
+         "kubernetes-validate": "kubernetes_validate", "selenium": "selenium", "pexpect": "pexpect"}
 for pkg in sys.argv[1:]:
     importlib.import_module(names.get(pkg, pkg))
 PY

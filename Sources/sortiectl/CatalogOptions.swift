@@ -3,7 +3,8 @@ import SortieKit
 
 /// Where the app catalog comes from.
 struct CatalogOptions: ParsableArguments {
-    @Option(name: .long, help: "The app catalog (apps.json or YAML; default: SORTIE_APPS, then ./apps.json).")
+    @Option(name: .long, help: "The app catalog (apps.json or YAML; default: SORTIE_APPS, then ./apps.json).",
+            completion: .file(extensions: ["json", "yaml", "yml"]))
     var apps: String?
 }
 

@@ -32,7 +32,7 @@ struct CommandContext: Sendable {
             let timeout = try parseDuration(text, flag: "--request-timeout")
             configuration.timeouts.request = timeout == .zero ? .seconds(86_400) : timeout
         }
-        configuration.rateLimit = .init(qps: options?.qps ?? 50, burst: options?.burst ?? 100)
+        configuration.rateLimit = .init(qps: options?.qps ?? 50, burst: options?.burst ?? 300)
         configuration.userAgent = "sortiectl/\(SortieVersion.version)"
         return configuration
     }

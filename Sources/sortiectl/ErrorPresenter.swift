@@ -58,6 +58,9 @@ enum ErrorPresenter {
             return ("\(error)", .configuration)
         case let error as SessionLabelError:
             return ("\(error)", .usage)
+        case is CancellationError:
+            // Ctrl-C in `sortiectl shell` cancels the running command's task.
+            return ("cancelled", .failure)
         case let error as any PresentableError:
             return (error.presentation.message, error.presentation.exitCode)
         default:

@@ -4,7 +4,8 @@ import SortieKit
 
 /// Flags every cluster command shares, grouped as kubectl groups them.
 struct ClusterOptions: ParsableArguments {
-    @Option(name: .long, help: "Path to the kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then in-cluster).")
+    @Option(name: .long, help: "Path to the kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then in-cluster).",
+            completion: .file())
     var kubeconfig: String?
 
     @Option(name: .long, help: "The kubeconfig context to use.")
@@ -20,7 +21,7 @@ struct ClusterOptions: ParsableArguments {
     var qps: Double = 50
 
     @Option(name: .long, help: "Client-side burst of API requests allowed above --qps.")
-    var burst: Int = 100
+    var burst: Int = 300
 
     @Flag(name: .short, help: "Log more to stderr (-v requests, -vv details).")
     var verbose: Int

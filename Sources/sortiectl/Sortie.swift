@@ -5,7 +5,7 @@ import SortieKit
 @main
 struct Sortie: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sortiectl",
+        commandName: Invocation.commandName,
         abstract: "Launch containerized GUI applications as Kubernetes pods and stream them over VNC.",
         discussion: """
             Sessions are pods: the cluster is the source of truth, so sortiectl keeps no local state.
@@ -18,6 +18,13 @@ struct Sortie: AsyncParsableCommand {
             catalog, environment); 64 usage error (bad flags or arguments).
             """,
         version: SortieVersion.description,
-        subcommands: [AppsCommand.self, SessionsCommand.self, PodsCommand.self, QuotaCommand.self, VersionCommand.self]
+        subcommands: [AppsCommand.self, SessionsCommand.self, ConnectCommand.self, PodsCommand.self, QuotaCommand.self, ServeCommand.self, ShellCommand.self, VersionCommand.self]
     )
+
+    /// `sortiectl` alone opens the shell for a person at a terminal, and prints help otherwise.
+    mutating func run() async throws {
+        guard Invocation.isInteractive else { throw CleanExit.helpRequest(self) }
+        var shell = try ShellCommand.parse([])
+        try await shell.run()
+    }
 }

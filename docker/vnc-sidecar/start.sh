@@ -27,13 +27,31 @@ export DISPLAY
 
 log() { echo "start.sh: $*" >&2; }
 
+alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+
 XVFB_PID=""
 VNC_PID=""
 WS_PID=""
 
+# TERM to each child, then KILL whatever is still there after 5 s (an X server that hangs on
+# shutdown must not keep the pod in Terminating for its whole grace period).
 stop_all() {
     for pid in $WS_PID $VNC_PID $XVFB_PID; do
         kill -TERM "$pid" 2>/dev/null
+    done
+    i=0
+    while [ "$i" -lt 50 ]; do
+        running=""
+        for pid in $WS_PID $VNC_PID $XVFB_PID; do
+            alive "$pid" && running="$running $pid"
+        done
+        [ -z "$running" ] && break
+        sleep 0.1
+        i=$((i + 1))
+    done
+    for pid in $running; do
+        log "process $pid ignored TERM; killing it"
+        kill -KILL "$pid" 2>/dev/null
     done
     for pid in $WS_PID $VNC_PID $XVFB_PID; do
         wait "$pid" 2>/dev/null
@@ -47,8 +65,6 @@ on_term() {
     exit 0
 }
 trap on_term TERM INT
-
-alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 
 # 1. The X server.
 display_number="${DISPLAY#:}"

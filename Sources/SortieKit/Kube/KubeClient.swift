@@ -7,8 +7,8 @@ import Logging
 public final class KubeClient: Sendable {
     public let configuration: KubeClientConfiguration
     private let transport: any KubeTransport
-    private let credentials: CredentialSource
-    private let rateLimiter: RateLimiter
+    let credentials: CredentialSource
+    let rateLimiter: RateLimiter
     let logger: Logger
 
     /// - Parameters:
@@ -106,7 +106,7 @@ public final class KubeClient: Sendable {
         }
     }
 
-    private func makeTransportRequest(_ request: KubeRequest, refreshCredentials: Bool) async throws -> TransportRequest {
+    func makeTransportRequest(_ request: KubeRequest, refreshCredentials: Bool) async throws -> TransportRequest {
         let creds = try await credentials.credentials(refresh: refreshCredentials)
         var headers: [(name: String, value: String)] = [("Accept", request.accept)]
         if let contentType = request.contentType { headers.append(("Content-Type", contentType)) }

@@ -113,14 +113,14 @@ public struct SessionEngine: Sendable {
             return Session(pod: pod, now: now(), timeoutMinutes: settings.sessionTimeoutMinutes) ?? session
         case .failed(let pod, let reason, let message):
             let failed = Session(pod: pod, now: now(), timeoutMinutes: settings.sessionTimeoutMinutes) ?? session
-            try? await client.delete(Pod.self, namespace: namespace, name: session.podName, gracePeriodSeconds: 0)
+            _ = try? await client.delete(Pod.self, namespace: namespace, name: session.podName, gracePeriodSeconds: 0)
             throw SessionError.failedToStart(session: failed, reason: reason, message: message)
         case .vanished:
             throw SessionError.vanished(session.id)
         case .timedOut:
             let pod = try? await client.get(Pod.self, namespace: namespace, name: session.podName)
             let lastState = pod.map { SessionProgress(pod: $0).description } ?? "unknown"
-            try? await client.delete(Pod.self, namespace: namespace, name: session.podName, gracePeriodSeconds: 0)
+            _ = try? await client.delete(Pod.self, namespace: namespace, name: session.podName, gracePeriodSeconds: 0)
             throw SessionError.readyTimeout(session: session, seconds: Int(limit.seconds), lastState: lastState)
         }
     }

@@ -94,7 +94,7 @@ public struct SessionSettings: Sendable, Equatable {
             }
             vncSidecarImage = image
         }
-        maxSessionsPerUser = try number("SORTIE_MAX_SESSIONS_PER_USER", "sessions", minimum: 1, default: maxSessionsPerUser)
+        maxSessionsPerUser = try number("SORTIE_MAX_SESSIONS_PER_USER", "sessions (0 = unlimited)", minimum: 0, default: maxSessionsPerUser)
         maxSessionsTotal = try number("SORTIE_MAX_SESSIONS", "sessions (0 = unlimited)", minimum: 0, default: maxSessionsTotal)
         if let mode = value("SORTIE_SIDECAR_MODE") {
             guard let parsed = SidecarMode(rawValue: mode) else {

@@ -55,7 +55,7 @@ struct AppList: Encodable {
 struct AppsShowCommand: SortieCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one app of the catalog.",
                                                     discussion: "Example:\n  sortiectl apps show xterm -o yaml")
-    @Argument(help: "The app id.") var id: String
+    @Argument(help: "The app id.", completion: DynamicCompletion.appIDs) var id: String
     @OptionGroup(title: "Catalog Options") var catalog: CatalogOptions
     @Option(name: [.short, .long], help: "Output format: json or yaml.") var output: OutputFormat = .yaml
 
@@ -74,7 +74,7 @@ struct AppsValidateCommand: SortieCommand {
               sortiectl apps validate apps.json
               sortiectl apps validate deploy/apps.yaml
             """)
-    @Argument(help: "The catalog file (default: --apps, SORTIE_APPS, then ./apps.json).") var file: String?
+    @Argument(help: "The catalog file (default: --apps, SORTIE_APPS, then ./apps.json).", completion: .file(extensions: ["json", "yaml", "yml"])) var file: String?
     @OptionGroup(title: "Catalog Options") var catalog: CatalogOptions
 
     func run(_ context: CommandContext) async throws {
@@ -93,7 +93,7 @@ struct AppsRenderCommand: SortieCommand {
               sortiectl apps render xterm
               sortiectl apps render firefox -o json --user alice@example.com
             """)
-    @Argument(help: "The app id.") var id: String
+    @Argument(help: "The app id.", completion: DynamicCompletion.appIDs) var id: String
     @OptionGroup(title: "Catalog Options") var catalog: CatalogOptions
     @OptionGroup var user: UserOption
     @Option(name: [.short, .long], help: "Output format: yaml or json.") var output: OutputFormat = .yaml

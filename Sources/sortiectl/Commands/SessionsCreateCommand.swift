@@ -18,7 +18,7 @@ struct SessionsCreateCommand: SortieCommand {
               sortiectl sessions create vscode --dry-run=client -o yaml
             """)
 
-    @Argument(help: "The app id from the catalog.") var app: String
+    @Argument(help: "The app id from the catalog.", completion: DynamicCompletion.sessionAppIDs) var app: String
     @OptionGroup var user: UserOption
     @Flag(name: .long, help: "Wait until the session is ready (or failed).") var wait = false
     @Option(name: .long, help: "How long --wait waits, e.g. 90s, 5m (default: POD_READY_TIMEOUT seconds).") var timeout: String?

@@ -11,7 +11,7 @@ struct SessionsGetCommand: SortieCommand {
               sortiectl sessions get 3f2a9c1e-0b7d-4c55-9a0e-5f1d2c3b4a59 -o json
             """)
 
-    @Argument(help: "The session id (or a unique prefix of it, or the pod name).") var id: String
+    @Argument(help: "The session id (or a unique prefix of it, or the pod name).", completion: DynamicCompletion.sessionIDs) var id: String
     @OptionGroup(title: "Catalog Options") var catalog: CatalogOptions
     @OptionGroup(title: "Output Options") var output: OutputOptions
     @OptionGroup(title: "Cluster Options") var cluster: ClusterOptions

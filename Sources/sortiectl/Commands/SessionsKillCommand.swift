@@ -12,10 +12,10 @@ struct SessionsKillCommand: SortieCommand {
               sortiectl sessions kill 3f2a --now --ignore-not-found
             """)
 
-    @Argument(help: "Session ids (or unique prefixes).") var ids: [String] = []
+    @Argument(help: "Session ids (or unique prefixes).", completion: DynamicCompletion.sessionIDs) var ids: [String] = []
     @Flag(name: .long, help: "End every session (of --user, --app if given).") var all = false
     @Option(name: .long, help: "With --all: only this user's sessions.") var user: String?
-    @Option(name: .long, help: "With --all: only this app's sessions.") var app: String?
+    @Option(name: .long, help: "With --all: only this app's sessions.", completion: DynamicCompletion.appIDs) var app: String?
     @Option(name: .customLong("grace-period"), help: "Seconds the pod gets to shut down (default: the pod's own, 10).") var gracePeriod: Int?
     @Flag(name: .long, help: "End at once (--grace-period 0).") var now = false
     @Flag(name: .customLong("ignore-not-found"), help: "A session that is already gone is not an error.") var ignoreNotFound = false

@@ -18,7 +18,7 @@ struct SessionsListCommand: SortieCommand {
             """)
 
     @Option(name: .long, help: "Only this user's sessions.") var user: String?
-    @Option(name: .long, help: "Only sessions of this app.") var app: String?
+    @Option(name: .long, help: "Only sessions of this app.", completion: DynamicCompletion.appIDs) var app: String?
     @Option(name: .long, help: "Only sessions in this status: creating, running, failed, terminating, stopped, expired.")
     var status: SessionStatus?
     @Flag(name: [.short, .long], help: "After listing, keep printing sessions as they change.") var watch = false

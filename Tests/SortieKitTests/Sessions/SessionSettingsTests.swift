@@ -47,7 +47,7 @@ struct SessionSettingsTests {
         ("SESSION_TIMEOUT", "0", #"SESSION_TIMEOUT="0": expected a whole number of minutes, at least 1"#),
         ("SESSION_CLEANUP_INTERVAL", "-5", #"SESSION_CLEANUP_INTERVAL="-5": expected a whole number of minutes, at least 1"#),
         ("POD_READY_TIMEOUT", "2m", #"POD_READY_TIMEOUT="2m": expected a whole number of seconds"#),
-        ("SORTIE_MAX_SESSIONS_PER_USER", "many", #"SORTIE_MAX_SESSIONS_PER_USER="many": expected a whole number of sessions"#),
+        ("SORTIE_MAX_SESSIONS_PER_USER", "many", #"SORTIE_MAX_SESSIONS_PER_USER="many": expected a whole number of sessions (0 = unlimited)"#),
         ("SORTIE_MAX_SESSIONS", "-1", #"SORTIE_MAX_SESSIONS="-1": expected a whole number of sessions (0 = unlimited)"#),
         ("SORTIE_SIDECAR_MODE", "sidecar", #"SORTIE_SIDECAR_MODE="sidecar": expected one of: native, poststart"#),
         ("SORTIE_NAMESPACE", "My_NS", #"SORTIE_NAMESPACE="My_NS": expected a Kubernetes namespace name (DNS-1123 label)"#),

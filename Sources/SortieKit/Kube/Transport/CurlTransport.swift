@@ -116,7 +116,12 @@ public final class CurlTransport: KubeTransport {
     }
 
     func applyTLS(to handle: CurlEasyHandle, clientCertificate: ClientCertificate?) throws {
-        let tls = configuration.tls
+        try Self.applyTLS(configuration.tls, to: handle, clientCertificate: clientCertificate)
+    }
+
+    /// Sets trust (inline CA or none), verification and the client certificate on a handle;
+    /// shared by request handles and `CURLOPT_CONNECT_ONLY` handles (port-forward).
+    static func applyTLS(_ tls: CurlTransportConfiguration.TLS, to handle: CurlEasyHandle, clientCertificate: ClientCertificate?) throws {
         if tls.insecureSkipVerify {
             try handle.set(CURLOPT_SSL_VERIFYPEER, 0)
             try handle.set(CURLOPT_SSL_VERIFYHOST, 0)

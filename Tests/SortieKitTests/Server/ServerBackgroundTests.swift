@@ -1,0 +1,121 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+@testable import SortieKit
+import SortieKitTesting
+import Testing
+
+/// Background work and resilience: the reaper under leader election, a restarted server, and a
+/// cluster outage.
+@Suite("serve: reaper, restart, outage", .serialized, .timeLimit(.minutes(3)))
+struct ServerBackgroundTests {
+    static func reaperConfiguration(identity: String) -> ServerConfiguration {
+        var configuration = ServeFixture.configuration()
+        configuration.reaperInterval = .milliseconds(300)
+        configuration.leaderElection = .init(identity: identity, leaseDuration: .seconds(4), retryPeriod: .milliseconds(150))
+        return configuration
+    }
+
+    static func reapedCount(_ metrics: ServerMetrics) -> Int {
+        let line = metrics.exposition().split(separator: "\n").first { $0.hasPrefix("sortie_sessions_reaped_total ") }
+        return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? -1
+    }
+
+    static func waitUntil(_ timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    @Test func twoReplicasOnlyTheLeaseHolderReapsAndLeadershipPassesOn() async throws {
+        let sandbox = try Sandbox.start()
+        defer { sandbox.stop() }
+        let admin = try sandbox.client()
+        // Replica A holds the lease when B starts, so B must stay a follower (a long duration, so
+        // a slow start cannot let it expire; A's own renewals then shorten it to 4 s).
+        let now = LeaderElector.microTime(Date())
+        _ = try await admin.create(Lease(metadata: ObjectMeta(name: "sortie-reaper"),
+                                         spec: .init(holderIdentity: "replica-a", leaseDurationSeconds: 60, acquireTime: now, renewTime: now, leaseTransitions: 0)),
+                                   namespace: "default")
+        let metricsA = ServerMetrics(), metricsB = ServerMetrics()
+        try await ServeFixture.withServer(sandbox, configuration: Self.reaperConfiguration(identity: "replica-b"), metrics: metricsB) { b in
+            try await ServeFixture.withServer(sandbox, configuration: Self.reaperConfiguration(identity: "replica-a"), metrics: metricsA) { a in
+                let crashed = try await a.createSession(#"{"app_id": "crashy", "user_id": "ivy"}"#).object()
+                let id = try #require(crashed["id"] as? String)
+                // The pod fails, the leader reaps it: it disappears from both replicas.
+                let gone = try await Self.waitUntil {
+                    let status = try await b.get("/api/sessions/\(id)").status
+                    return status == .notFound
+                }
+                #expect(gone, "the failed session was not reaped")
+                #expect(Self.reapedCount(metricsA) == 1)
+                #expect(Self.reapedCount(metricsB) == 0, "the follower reaped too")
+                let lease = try await admin.get(Lease.self, namespace: "default", name: "sortie-reaper")
+                #expect(lease.spec?.holderIdentity == "replica-a")
+            }
+            // A shut down and released the lease: B takes over and reaps from now on.
+            let tookOver = try await Self.waitUntil(.seconds(8)) {
+                try await admin.get(Lease.self, namespace: "default", name: "sortie-reaper").spec?.holderIdentity == "replica-b"
+            }
+            #expect(tookOver)
+            let crashed = try await b.createSession(#"{"app_id": "crashy", "user_id": "ivy"}"#).object()
+            let id = try #require(crashed["id"] as? String)
+            #expect(try await Self.waitUntil { try await b.get("/api/sessions/\(id)").status == .notFound })
+            #expect(Self.reapedCount(metricsB) == 1)
+            let lease = try await admin.get(Lease.self, namespace: "default", name: "sortie-reaper")
+            #expect((lease.spec?.leaseTransitions ?? 0) >= 1)
+        }
+    }
+
+    @Test func aRestartedServerKnowsEverySessionAtOnce() async throws {
+        let sandbox = try Sandbox.start()
+        defer { sandbox.stop() }
+        let before: [String] = try await ServeFixture.withServer(sandbox) { client in
+            var ids: [String] = []
+            for user in ["jo", "kim"] {
+                let created = try await client.createSession(#"{"app_id": "desk", "user_id": "\#(user)"}"#).object()
+                ids.append(try #require(created["id"] as? String))
+            }
+            for id in ids { _ = try await client.waitForStatus(id, "running") }
+            return ids
+        }
+        try await ServeFixture.withServer(sandbox) { client in
+            // The first request after start waits for the first list, not for a later poll.
+            let listed = try await client.get("/api/sessions")
+            #expect(listed.status == .ok)
+            let sessions = try listed.array()
+            #expect(sessions.compactMap { $0["id"] as? String }.sorted() == before.sorted())
+            #expect(sessions.allSatisfy { $0["status"] as? String == "running" })
+            #expect(try await client.get("/readyz").status == .ok)
+        }
+    }
+
+    @Test func clusterOutageAnswers503AndRecoversWithoutRestart() async throws {
+        let sandbox = try Sandbox.start()
+        defer { sandbox.stop() }
+        try await ServeFixture.withServer(sandbox) { client in
+            let first = try await client.createSession(#"{"app_id": "desk", "user_id": "lee"}"#)
+            #expect(first.status == .created)
+            // Every API request now fails at the connection level.
+            try await sandbox.injectFault(["path": "^/(api|apis|version)", "drop": true, "count": -1])
+            let refused = try await client.createSession(#"{"app_id": "desk", "user_id": "lee"}"#)
+            #expect(refused.status == .serviceUnavailable, "\(refused.text)")
+            #expect(refused.errorCode == "cluster_unavailable")
+            #expect(refused.headers[.retryAfter] != nil)
+            #expect(try await client.get("/readyz").status == .serviceUnavailable)
+            // The open watch still delivers, so reads are served from the cache…
+            #expect(try await client.get("/api/sessions").status == .ok)
+            // …until the watch breaks and cannot be re-established: then reads are 503 too.
+            try await sandbox.control(.post, "/sandbox/restart")
+            #expect(try await Self.waitUntil(.seconds(10)) { try await client.get("/api/sessions").status == .serviceUnavailable })
+
+            try await sandbox.control(.delete, "/sandbox/faults")
+            #expect(try await Self.waitUntil(.seconds(15)) { try await client.get("/readyz").status == .ok }, "did not recover")
+            #expect(try await client.get("/api/sessions").array().count == 1)
+            #expect(try await client.createSession(#"{"app_id": "desk", "user_id": "lee"}"#).status == .created)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWebSocket
+import HummingbirdWSTesting
+import Logging
+import NIOCore
+import NIOPosix
+@testable import SortieKit
+import SortieKitTesting
+import Synchronization
+import Testing
+import WSClient
+
+/// The WebSocket proxy in direct mode: the sandbox gives each pod a unique loopback IP
+/// (127.1.x.y), so an echo WebSocket server bound to that IP stands in for the pod's websockify.
+@Suite("serve: WebSocket proxy", .serialized, .timeLimit(.minutes(3)))
+struct ServerWebSocketTests {
+    /// A free TCP port (bound and released on 127.0.0.1; the pod IP is a different address).
+    static func freePort() throws -> Int {
+        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).wait()
+        defer { try? channel.close().wait() }
+        return channel.localAddress!.port!
+    }
+
+    /// Runs an echo WebSocket server (frames sent back unchanged) on `host:port` around `body`.
+    static func withEcho<T: Sendable>(host: String, port: Int, _ body: @Sendable () async throws -> T) async throws -> T {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.ws("/websockify") { inbound, outbound, _ in
+            for try await frame in inbound { try await outbound.write(.custom(DirectUpstream.frame(frame))) }
+        }
+        let echo = Application(router: Router(context: BasicWebSocketRequestContext.self),
+                               server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: 1 << 20))),
+                               configuration: .init(address: .hostname(host, port: port)), logger: ServeFixture.quiet)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await echo.run(); return nil }
+            // Wait until it accepts connections.
+            for _ in 0..<100 {
+                if (try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: host, port: port).get().close().get()) != nil { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let result = try await body()
+            group.cancelAll()
+            return result
+        }
+    }
+
+    static func runningSession(_ client: some TestClientProtocol, _ sandbox: Sandbox, token: String? = nil) async throws -> (id: String, url: String, podIP: String) {
+        let created = try await client.createSession(#"{"app_id": "desk", "user_id": "wes"}"#, token: token).object()
+        let id = try #require(created["id"] as? String)
+        let running = try await client.waitForStatus(id, "running", token: token)
+        let pod = try await sandbox.client().get(Pod.self, namespace: "default", name: "sortie-session-\(id)")
+        return (id, running["websocket_url"] as? String ?? "", try #require(pod.status?.podIP))
+    }
+
+    @Test func relaysBinaryFramesByteExactBothWays() async throws {
+        let sandbox = try Sandbox.start()
+        defer { sandbox.stop() }
+        let port = try Self.freePort()
+        var configuration = ServeFixture.configuration(auth: .token, tokenFile: try ServerAuthTests.tokenFile("tok-wes,wes,1\n"))
+        configuration.upstreamPort = port
+        configuration.upstreamMode = .direct
+        // WSClient sends `Origin: ws://localhost` (no port), which is not this server's origin.
+        configuration.allowedOrigins = ["ws://localhost"]
+        let metrics = ServerMetrics()
+        try await ServeFixture.withServer(sandbox, configuration: configuration, metrics: metrics) { client in
+            let session = try await Self.runningSession(client, sandbox, token: "tok-wes")
+            #expect(session.url.contains("?token="))
+            try await Self.withEcho(host: session.podIP, port: port) {
+                var generator = SystemRandomNumberGenerator()
+                let sizes = [1, 125, 126, 65_535, 65_536, 300_000, 900_000]
+                let messages = sizes.map { size in (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) } }
+                let received = Mutex<[[UInt8]]>([])
+                var wsConfiguration = WebSocketClientConfiguration(maxFrameSize: 1 << 20)
+                wsConfiguration.additionalHeaders[.secWebSocketProtocol] = "binary"
+                try await client.ws(session.url, configuration: wsConfiguration) { inbound, outbound, _ in
+                    for message in messages { try await outbound.write(.binary(ByteBuffer(bytes: message))) }
+                    var iterator = inbound.messages(maxSize: 1 << 21).makeAsyncIterator()
+                    for _ in messages {
+                        guard case .binary(let buffer) = try await iterator.next() else { break }
+                        received.withLock { $0.append(Array(buffer.readableBytesView)) }
+                    }
+                    try await outbound.close(.normalClosure, reason: nil)
+                }
+                #expect(received.withLock { $0 } == messages, "echoed bytes differ")
+                let total = sizes.reduce(0, +)
+                let text = metrics.exposition()
+                #expect(text.contains(#"sortie_websocket_bytes_total{direction="to_pod"} \#(total)"#), "\(text)")
+                #expect(text.contains(#"sortie_websocket_bytes_total{direction="to_client"} \#(total)"#))
+            }
+        }
+    }
+
+    @Test func idleConnectionsAreClosedAndCountsAreCapped() async throws {
+        let sandbox = try Sandbox.start()
+        defer { sandbox.stop() }
+        let port = try Self.freePort()
+        var configuration = ServeFixture.configuration()
+        configuration.upstreamPort = port
+        configuration.webSocketIdleTimeout = .seconds(1)
+        configuration.maxConnectionsPerSession = 1
+        configuration.allowedOrigins = ["ws://localhost"]
+        try await ServeFixture.withServer(sandbox, configuration: configuration) { client in
+            let session = try await Self.runningSession(client, sandbox)
+            try await Self.withEcho(host: session.podIP, port: port) {
+                let started = ContinuousClock.now
+                let close = try await client.ws(session.url) { inbound, outbound, _ in
+                    // While this one is open, a second connection is refused (plain GET shows why).
+                    let second = try await client.get(session.url)
+                    #expect(second.status == .tooManyRequests)
+                    #expect(second.errorCode == "too_many_connections")
+                    for try await _ in inbound {}
+                }
+                let elapsed = ContinuousClock.now - started
+                #expect(close?.closeCode == .goingAway, "\(String(describing: close))")
+                #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(10))
+                // The slot is free again.
+                #expect(try await client.get(session.url).status == .upgradeRequired)
+            }
+        }
+    }
+
+    @Test func foreignOriginsAndNonRunningSessionsAreRefused() async throws {
+        let sandbox = try Sandbox.start(readyDelay: 30)
+        defer { sandbox.stop() }
+        try await ServeFixture.withServer(sandbox) { client in
+            let created = try await client.createSession(#"{"app_id": "desk"}"#).object()
+            let id = try #require(created["id"] as? String)
+            let creating = try await client.get("/ws/sessions/\(id)")
+            #expect(creating.status == .conflict, "not running yet")
+            var evil = HTTPFields()
+            evil[.origin] = "https://evil.example"
+            let refused = try await client.execute(uri: "/ws/sessions/\(id)", method: .get, headers: evil)
+            #expect(refused.status == .forbidden)
+            #expect(refused.errorCode == "forbidden")
+            #expect(WebSocketController.isSameHost(origin: "http://sortie.example:8080", authority: "sortie.example:8080"))
+            #expect(WebSocketController.isSameHost(origin: "https://sortie.example", authority: "sortie.example"))
+            #expect(!WebSocketController.isSameHost(origin: "http://sortie.example:3000", authority: "sortie.example:8080"))
+            #expect(!WebSocketController.isSameHost(origin: "http://evil.example", authority: "sortie.example"))
+        }
+    }
+}
