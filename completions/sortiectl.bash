@@ -592,7 +592,7 @@ _sortiectl_connect() {
     repeating_flags=(-v)
     non_repeating_flags=(--web --probe --version -h --help)
     repeating_options=()
-    non_repeating_options=(--port --address --web-port --exec --screenshot --timeout --apps --kubeconfig --context -n --namespace --request-timeout --qps --burst)
+    non_repeating_options=(--port --address --web-port --exec --screenshot --timeout --server --token --apps --kubeconfig --context -n --namespace --request-timeout --qps --burst)
     __sortiectl_offer_flags_options 1
 
     # Offer option value completions
@@ -613,6 +613,12 @@ _sortiectl_connect() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--server')
+        return
+        ;;
+    '--token')
         return
         ;;
     '--apps')
@@ -661,13 +667,13 @@ _sortiectl_pods() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|logs)
+    list|describe|logs)
         # Offer subcommand argument completions
         "_sortiectl_pods_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list logs' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list describe logs' -- "${cur}"))
         ;;
     esac
 }
@@ -710,6 +716,45 @@ _sortiectl_pods_list() {
     esac
 }
 
+_sortiectl_pods_describe() {
+    repeating_flags=(-v)
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--kubeconfig --context -n --namespace --request-timeout --qps --burst)
+    __sortiectl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--kubeconfig')
+        __sortiectl_add_completions -f
+        return
+        ;;
+    '--context')
+        return
+        ;;
+    '-n'|'--namespace')
+        return
+        ;;
+    '--request-timeout')
+        return
+        ;;
+    '--qps')
+        return
+        ;;
+    '--burst')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __sortiectl_add_completions -W "$(__sortiectl_custom_complete ---completion pods describe -- positional@0 "${COMP_CWORD}" "$(__sortiectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
 _sortiectl_pods_logs() {
     repeating_flags=(-v)
     non_repeating_flags=(-f --follow --version -h --help)
@@ -742,6 +787,14 @@ _sortiectl_pods_logs() {
         return
         ;;
     '--burst')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __sortiectl_add_completions -W "$(__sortiectl_custom_complete ---completion pods logs -- positional@0 "${COMP_CWORD}" "$(__sortiectl_cursor_index_in_current_word)")"
         return
         ;;
     esac

@@ -77,5 +77,5 @@ else
   rm -rf completions man
   cp -R "$out/completions" completions
   cp -R "$out/man" man
-  echo "generate-docs: wrote completions/ ($(ls completions | wc -l) files) and man/ ($(ls man | wc -l) pages)" >&2
+  echo "generate-docs: wrote completions/ ($(find completions -type f | wc -l) files) and man/ ($(find man -type f | wc -l) pages)" >&2
 fi

@@ -21,6 +21,9 @@ python3 -m pytest sandbox/tests -q -p no:cacheprovider
 echo "== deploy checks (helm, kubectl, kubernetes-validate, Pod Security, RBAC vs code, quota, Dockerfiles)" >&2
 python3 -m pytest tests/deploy -q -p no:cacheprovider
 
+echo "== web page in headless Chromium (selenium; sandbox + real VNC stack + sortiectl serve)" >&2
+python3 -m pytest tests/web -q -p no:cacheprovider
+
 echo "== CLI end to end (shell through a pseudo-terminal, completions in bash/zsh/fish, man pages, kubectl plugin, version)" >&2
 python3 -m pytest tests/cli -q -p no:cacheprovider
 

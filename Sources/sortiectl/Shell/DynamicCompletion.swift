@@ -43,20 +43,22 @@ enum DynamicCompletion {
             .filter { $0.hasPrefix(prefix) }
     }
 
+    /// - Parameter patience: how long to wait for the cluster in all (the request itself gets two seconds).
     static func sessionIDs(prefix: String, words: [String],
-                           environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+                           environment: [String: String] = ProcessInfo.processInfo.environment,
+                           patience: Duration = .seconds(3)) -> [String] {
         let flags = TypedFlags(words)
         let key = [flags["--kubeconfig"] ?? environment["KUBECONFIG"] ?? "", flags["--context"] ?? "",
                    flags["--namespace"] ?? environment["SORTIE_NAMESPACE"] ?? ""].joined(separator: "\u{0}")
         let ids = SessionIDCache.shared.ids(for: key, maximumAge: sessionCacheLifetime) {
-            listSessionIDs(flags: flags, environment: environment)
+            listSessionIDs(flags: flags, environment: environment, patience: patience)
         }
         return (ids ?? []).filter { $0.hasPrefix(prefix.lowercased()) }
     }
 
     /// One bounded list request. Completion callbacks are synchronous, so this waits on a
-    /// semaphore for a detached task; the two-second limit also covers a deadlocked pool.
-    private static func listSessionIDs(flags: TypedFlags, environment: [String: String]) -> [String]? {
+    /// semaphore for a detached task; `patience` also bounds a starved thread pool.
+    private static func listSessionIDs(flags: TypedFlags, environment: [String: String], patience: Duration) -> [String]? {
         var arguments: [String] = []
         for name in ["--kubeconfig", "--context", "--namespace"] {
             if let value = flags[name] { arguments += [name, value] }
@@ -79,7 +81,9 @@ enum DynamicCompletion {
             let ids = try? await engine.sessions(matching: SessionFilter()).map(\.id)
             result.withLock { $0 = ids }
         }
-        guard done.wait(timeout: .now() + .seconds(3)) == .success else { return nil }
+        let (seconds, attoseconds) = patience.components
+        let deadline = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        guard done.wait(timeout: deadline) == .success else { return nil }
         return result.withLock { $0 }
     }
 }

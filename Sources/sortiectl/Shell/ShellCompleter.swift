@@ -152,7 +152,7 @@ struct ShellCompleter: Sendable {
         let namePrefix = slash.map { String(word[word.index(after: $0)...]) } ?? word
         return entries.filter { $0.hasPrefix(namePrefix) && (namePrefix.hasPrefix(".") || !$0.hasPrefix(".")) }.compactMap { entry in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory + "/" + entry, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: directory + "/" + entry, isDirectory: &isDirectory)
             if isDirectory.boolValue { return directoryPart + entry + "/" }
             if directoriesOnly { return nil }
             if !extensions.isEmpty && !extensions.contains(where: { entry.hasSuffix("." + $0) }) { return nil }
