@@ -78,7 +78,7 @@ struct ConnectCLITests {
         running.interrupt()
         let status = running.waitForExit(seconds: 10)
         #expect(status == 0, "\(running.stderr)")
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(10), "SIGINT must end connect, not leave it hanging")
         #expect(running.stderr.contains("Closing the tunnel"))
     }
 

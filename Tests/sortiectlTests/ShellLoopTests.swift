@@ -273,7 +273,7 @@ struct ShellCompleterTests {
         let unreachable = ["sortiectl", "--kubeconfig", try ShellLoopTests.twoContextKubeconfig(), "sessions", "get", ""]
         let started = ContinuousClock.now
         #expect(await Self.offPool { DynamicCompletion.sessionIDs(prefix: "", words: unreachable, environment: env) }.isEmpty)
-        #expect(ContinuousClock.now - started < .seconds(4))
+        #expect(ContinuousClock.now - started < .seconds(20), "the completion lookup must give up, not hang")
     }
 
     /// Runs a blocking completion call on a thread of its own, as the shell's editor thread does,
