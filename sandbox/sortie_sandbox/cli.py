@@ -86,7 +86,9 @@ async def run(args) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    watchdog = asyncio.create_task(_stop_when_orphaned(stop, os.getppid()))
     await stop.wait()
+    watchdog.cancel()
     for w in list(cluster.store.watchers):
         w.close()
     await runner.cleanup()
@@ -95,6 +97,18 @@ async def run(args) -> int:
             os.unlink(os.path.join(workdir, f))
         os.rmdir(workdir)
     return 0
+
+
+async def _stop_when_orphaned(stop: asyncio.Event, parent: int) -> None:
+    """A test runner that crashes never sends SIGTERM: stop when the process that started us is gone."""
+    if parent <= 1:
+        return
+    while not stop.is_set():
+        if os.getppid() != parent:
+            logging.getLogger("sortie-sandbox").warning("parent process %d is gone; stopping", parent)
+            stop.set()
+            return
+        await asyncio.sleep(0.5)
 
 
 def main(argv=None) -> int:
