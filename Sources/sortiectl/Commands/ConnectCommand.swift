@@ -142,22 +142,14 @@ struct ConnectCommand: SortieCommand {
             if probe {
                 group.addTask {
                     do {
-                        let info = try await RFBClient.probe(host: host, port: localPort)
-                        console.print("VNC server: \(info)")
+                        try await Self.probe(host: host, port: localPort, console: console)
                         return .finished
                     } catch { throw failures.preferTunnelFailure(over: error) }
                 }
             } else if let screenshot {
                 group.addTask {
                     do {
-                        let image = try await RFBClient.screenshot(host: host, port: localPort)
-                        let png = PNGEncoder.encode(width: image.width, height: image.height, rgb: image.rgb)
-                        do {
-                            try Data(png).write(to: URL(fileURLWithPath: screenshot))
-                        } catch {
-                            throw ConnectCommandError(message: "cannot write the screenshot to \(screenshot): \(error.localizedDescription)", exitCode: .failure)
-                        }
-                        console.print("Wrote \(screenshot) (\(image.width)x\(image.height), desktop \"\(image.name)\")")
+                        try await Self.screenshot(host: host, port: localPort, to: screenshot, console: console)
                         return .finished
                     } catch { throw failures.preferTunnelFailure(over: error) }
                 }
@@ -285,4 +277,25 @@ extension TunnelError: PresentableError {
 
 private extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+/// The smoke checks shared by the direct and the `--server` tunnels.
+extension ConnectCommand {
+    /// `--probe`: the RFB handshake through the tunnel; prints the server's version and security types.
+    static func probe(host: String, port: UInt16, console: Console) async throws {
+        let info = try await RFBClient.probe(host: host, port: port)
+        console.print("VNC server: \(info)")
+    }
+
+    /// `--screenshot`: one full framebuffer update through the tunnel, written as a PNG.
+    static func screenshot(host: String, port: UInt16, to path: String, console: Console) async throws {
+        let image = try await RFBClient.screenshot(host: host, port: port)
+        let png = PNGEncoder.encode(width: image.width, height: image.height, rgb: image.rgb)
+        do {
+            try Data(png).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw ConnectCommandError(message: "cannot write the screenshot to \(path): \(error.localizedDescription)", exitCode: .failure)
+        }
+        console.print("Wrote \(path) (\(image.width)x\(image.height), desktop \"\(image.name)\")")
+    }
 }

@@ -101,22 +101,14 @@ struct ConnectThroughServer {
             if probe {
                 group.addTask {
                     do {
-                        let info = try await RFBClient.probe(host: host, port: localPort)
-                        console.print("VNC server: \(info)")
+                        try await ConnectCommand.probe(host: host, port: localPort, console: console)
                         return false
                     } catch { throw failure.prefer(over: error) }
                 }
             } else if let screenshot {
                 group.addTask {
                     do {
-                        let image = try await RFBClient.screenshot(host: host, port: localPort)
-                        let png = PNGEncoder.encode(width: image.width, height: image.height, rgb: image.rgb)
-                        do {
-                            try Data(png).write(to: URL(fileURLWithPath: screenshot))
-                        } catch {
-                            throw ConnectCommandError(message: "cannot write the screenshot to \(screenshot): \(error.localizedDescription)", exitCode: .failure)
-                        }
-                        console.print("Wrote \(screenshot) (\(image.width)x\(image.height), desktop \"\(image.name)\")")
+                        try await ConnectCommand.screenshot(host: host, port: localPort, to: screenshot, console: console)
                         return false
                     } catch { throw failure.prefer(over: error) }
                 }
