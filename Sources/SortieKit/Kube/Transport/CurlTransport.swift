@@ -95,12 +95,8 @@ public final class CurlTransport: KubeTransport {
         case .post: try handle.set(CURLOPT_POST, 1)
         case .put, .patch, .delete: try handle.set(CURLOPT_CUSTOMREQUEST, string: request.method.rawValue)
         }
-        if let body = request.body {
-            try handle.setBody(body)
-            if request.method == .put || request.method == .patch || request.method == .delete {
-                try handle.set(CURLOPT_CUSTOMREQUEST, string: request.method.rawValue)
-            }
-        }
+        // CURLOPT_CUSTOMREQUEST (set above) keeps the method when a body is attached.
+        if let body = request.body { try handle.setBody(body) }
         // "Expect: 100-continue" costs a round trip on every larger POST; the API server doesn't need it.
         try handle.setHeaders(request.headers + [(name: "Expect", value: "")])
         try handle.set(CURLOPT_USERAGENT, string: configuration.userAgent)
