@@ -12,7 +12,7 @@ struct ServerBackgroundTests {
     static func reaperConfiguration(identity: String) -> ServerConfiguration {
         var configuration = ServeFixture.configuration()
         configuration.reaperInterval = .milliseconds(300)
-        configuration.leaderElection = .init(identity: identity, leaseDuration: .seconds(4), retryPeriod: .milliseconds(150))
+        configuration.leaderElection = .init(identity: identity, leaseDuration: .seconds(10), retryPeriod: .milliseconds(150))
         return configuration
     }
 
@@ -35,7 +35,7 @@ struct ServerBackgroundTests {
         defer { sandbox.stop() }
         let admin = try sandbox.client()
         // Replica A holds the lease when B starts, so B must stay a follower (a long duration, so
-        // a slow start cannot let it expire; A's own renewals then shorten it to 4 s).
+        // a slow start cannot let it expire; A's own renewals then shorten it to 10 s, long enough that a loaded machine does not stall a renewal past it).
         let now = LeaderElector.microTime(Date())
         _ = try await admin.create(Lease(metadata: ObjectMeta(name: "sortie-reaper"),
                                          spec: .init(holderIdentity: "replica-a", leaseDurationSeconds: 60, acquireTime: now, renewTime: now, leaseTransitions: 0)),
@@ -57,7 +57,7 @@ struct ServerBackgroundTests {
                 #expect(lease.spec?.holderIdentity == "replica-a")
             }
             // A shut down and released the lease: B takes over and reaps from now on.
-            let tookOver = try await Self.waitUntil(.seconds(8)) {
+            let tookOver = try await Self.waitUntil(.seconds(20)) {
                 try await admin.get(Lease.self, namespace: "default", name: "sortie-reaper").spec?.holderIdentity == "replica-b"
             }
             #expect(tookOver)
