@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "sortiectl", targets: ["sortiectl"]),
         .library(name: "SortieKit", targets: ["SortieKit"]),
+        .library(name: "SortieServer", targets: ["SortieServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,19 +39,31 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // The engine: Kubernetes client over libcurl, kubeconfig, catalog, sessions, tunnel.
+        // No server framework: the CLI's other commands and the fuzzers need none.
         .target(
             name: "SortieKit",
             dependencies: [
                 "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
-                // Server/ (`sortiectl serve`)
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `sortiectl serve` (HTTP API, WebSocket proxy, web page, reaper) and the client side of
+        // `connect --server`, on Hummingbird and SwiftNIO; calls only down into SortieKit.
+        .target(
+            name: "SortieServer",
+            dependencies: [
+                "SortieKit",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
@@ -60,12 +73,25 @@ let package = Package(
             name: "sortiectl",
             dependencies: [
                 "SortieKit",
+                "SortieServer",
                 "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The parsers of untrusted bytes as fuzz targets (scripts/fuzz.sh builds `sortie-fuzz`
+        // with libFuzzer; the tests replay the regression corpus through the same functions).
+        .target(
+            name: "SortieFuzzTargets",
+            dependencies: ["SortieKit", "SortieKitTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "sortie-fuzz",
+            dependencies: ["SortieFuzzTargets"],
             swiftSettings: swiftSettings
         ),
         // Test support shipped as its own module (the NIO/Hummingbird model): the sandbox API
@@ -78,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "SortieKitTests",
             dependencies: [
-                "SortieKit", "SortieKitTesting",
+                "SortieKit", "SortieServer", "SortieKitTesting", "SortieFuzzTargets",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "WSClient", package: "swift-websocket"),

@@ -919,7 +919,7 @@ _sortiectl_serve() {
     repeating_flags=(-v)
     non_repeating_flags=(--no-leader-election --version -h --help)
     repeating_options=(--trusted-proxy --allowed-origin)
-    non_repeating_options=(--address --port --auth --token-file --admin-group --upstream --ws-secret-file --novnc-dir --log-format --session-timeout --cleanup-interval --pod-ready-timeout --vnc-sidecar-image --apps --kubeconfig --context -n --namespace --request-timeout --qps --burst)
+    non_repeating_options=(--address --port --auth --token-file --admin-group --upstream --ws-secret-file --novnc-dir --log-format --session-timeout --cleanup-interval --pod-ready-timeout --vnc-sidecar-image --session-idle-timeout --ws-idle-timeout --ws-stall-timeout --max-connections-per-session --creates-per-minute --upstream-port --apps --kubeconfig --context -n --namespace --request-timeout --qps --burst)
     __sortiectl_offer_flags_options 0
 
     # Offer option value completions
@@ -970,6 +970,24 @@ _sortiectl_serve() {
         return
         ;;
     '--vnc-sidecar-image')
+        return
+        ;;
+    '--session-idle-timeout')
+        return
+        ;;
+    '--ws-idle-timeout')
+        return
+        ;;
+    '--ws-stall-timeout')
+        return
+        ;;
+    '--max-connections-per-session')
+        return
+        ;;
+    '--creates-per-minute')
+        return
+        ;;
+    '--upstream-port')
         return
         ;;
     '--apps')

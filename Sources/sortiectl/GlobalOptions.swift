@@ -18,13 +18,22 @@ struct ClusterOptions: ParsableArguments {
     var requestTimeout: String?
 
     @Option(name: .long, help: "Client-side limit on API requests per second.")
-    var qps: Double = 50
+    var qps: Double = ClusterOptions.defaultQPS
 
     @Option(name: .long, help: "Client-side burst of API requests allowed above --qps.")
-    var burst: Int = 300
+    var burst: Int = ClusterOptions.defaultBurst
 
     @Flag(name: .short, help: "Log more to stderr (-v requests, -vv details).")
     var verbose: Int
+
+    static let defaultQPS: Double = 50
+    static let defaultBurst = 300
+
+    func validate() throws {
+        if let requestTimeout { _ = try parseDuration(requestTimeout, flag: "--request-timeout") }
+        guard qps.isFinite, qps > 0, qps <= 100_000 else { throw ValidationError("--qps must be more than 0 and at most 100000") }
+        guard (1...100_000).contains(burst) else { throw ValidationError("--burst must be between 1 and 100000") }
+    }
 }
 
 /// Output flags, kubectl style.
@@ -46,9 +55,18 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
 /// Parses kubectl-style durations: `30s`, `2m`, `1h`, `500ms`, or plain seconds.
 func parseDuration(_ text: String, flag: String) throws -> Duration {
     let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-    for (suffix, factor) in units where text.hasSuffix(suffix) {
-        if let value = Double(text.dropLast(suffix.count)), value >= 0 { return .seconds(value * factor) }
+    var seconds = Double(text)
+    for (suffix, factor) in units where seconds == nil && text.hasSuffix(suffix) {
+        seconds = Double(text.dropLast(suffix.count)).map { $0 * factor }
     }
-    if let value = Double(text), value >= 0 { return .seconds(value) }
-    throw ValidationError("\(flag) \"\(text)\" is not a duration (e.g. 30s, 2m, 1h)")
+    guard let seconds, seconds.isFinite, seconds >= 0 else {
+        throw ValidationError("\(flag) \"\(text.prefix(64))\" is not a duration (e.g. 30s, 2m, 1h)")
+    }
+    guard seconds <= maximumDurationSeconds else {
+        throw ValidationError("\(flag) \"\(text.prefix(64))\" is longer than a year")
+    }
+    return .seconds(seconds)
 }
+
+/// The longest duration any flag accepts: a year.
+let maximumDurationSeconds: Double = 365 * 24 * 3600

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SortieKit
 
 /// The `sortiectl` root command: lists the subcommands; shared flags live in `GlobalOptions`.
@@ -20,6 +21,20 @@ struct Sortie: AsyncParsableCommand {
         version: SortieVersion.description,
         subcommands: [AppsCommand.self, SessionsCommand.self, ConnectCommand.self, PodsCommand.self, QuotaCommand.self, ServeCommand.self, ShellCommand.self, VersionCommand.self]
     )
+
+    /// Refuses arguments that are not UTF-8 before parsing: Swift would turn their bytes into
+    /// U+FFFD, and two different user ids or names would silently become the same one.
+    static func main() async {
+        let arguments = (1..<Int(CommandLine.argc)).map { index in
+            CommandLine.unsafeArgv[index].map { Array(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self),
+                                                                      count: strlen($0))) } ?? []
+        }
+        if let bad = arguments.firstIndex(where: { String(validating: $0, as: UTF8.self) == nil }) {
+            FileHandle.standardError.write(Data("Error: argument \(bad + 1) is not valid UTF-8 text\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        await main(nil)
+    }
 
     /// `sortiectl` alone opens the shell for a person at a terminal, and prints help otherwise.
     mutating func run() async throws {

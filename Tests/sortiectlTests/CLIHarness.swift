@@ -34,6 +34,8 @@ func runCLI(_ arguments: [String], environment: [String: String]) async -> CLIRe
 
 /// The environment for commands against a sandbox, with the example catalog.
 func sandboxEnvironment(_ sandbox: Sandbox, _ extra: [String: String] = [:]) -> [String: String] {
-    ["KUBECONFIG": sandbox.kubeconfigPath, "SORTIE_APPS": Sandbox.repositoryRoot + "/examples/apps.json",
-     "HOME": NSTemporaryDirectory(), "USER": "tester"].merging(extra) { _, new in new }
+    // Sanitizer settings reach the binaries under test (scripts/sanitizers.sh).
+    let sanitizers = ProcessInfo.processInfo.environment.filter { $0.key.hasSuffix("SAN_OPTIONS") }
+    return ["KUBECONFIG": sandbox.kubeconfigPath, "SORTIE_APPS": Sandbox.repositoryRoot + "/examples/apps.json",
+            "HOME": NSTemporaryDirectory(), "USER": "tester"].merging(sanitizers) { _, new in new }.merging(extra) { _, new in new }
 }

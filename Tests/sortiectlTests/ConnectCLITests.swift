@@ -7,7 +7,7 @@ import Testing
 /// `sortiectl connect` run as a subprocess (the built binary), against the sandbox API server and,
 /// for the end-to-end tests, the real VNC stack (`docker/vnc-sidecar/start.sh`: Xvfb, x11vnc,
 /// websockify) with a real X client (xterm) behind the session pod's port 5900.
-@Suite("sortiectl connect", .serialized, .timeLimit(.minutes(3)))
+@Suite("sortiectl connect", .serialized, .timeLimit(.minutes(10)))
 struct ConnectCLITests {
     // MARK: End to end, real VNC
 
@@ -290,7 +290,10 @@ final class CLIProcess: Sendable {
     struct Failure: Error, CustomStringConvertible { var description: String }
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
-    static var binary: String { Sandbox.repositoryRoot + "/.build/debug/sortiectl" }
+    /// `.build/debug/sortiectl`, or `SORTIECTL_BINARY` (the sanitizer runs test their own build).
+    static var binary: String {
+        ProcessInfo.processInfo.environment["SORTIECTL_BINARY"] ?? Sandbox.repositoryRoot + "/.build/debug/sortiectl"
+    }
 
     /// Runs the rest of a command line with no signals blocked or ignored, as a shell would. A
     /// `Process` child inherits the test runner's thread signal mask (SIGINT and SIGTERM blocked),

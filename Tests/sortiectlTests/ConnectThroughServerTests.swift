@@ -10,7 +10,7 @@ import Testing
 /// WebSocket, end to end with real programs — the built `sortiectl serve` (port-forward upstream)
 /// in front of the sandbox, whose session pods forward 6080 to a real websockify + x11vnc + Xvfb
 /// showing an xterm; the `connect` process gets no Kubernetes configuration at all.
-@Suite("sortiectl connect --server", .serialized, .timeLimit(.minutes(3)))
+@Suite("sortiectl connect --server", .serialized, .timeLimit(.minutes(10)))
 struct ConnectThroughServerTests {
     @Test(.disabled(if: !VNCStack.isAvailable, "Xvfb, x11vnc, websockify or xterm is not installed (scripts/install-deps.sh installs them)"))
     func probeAndScreenshotThroughServe() async throws {

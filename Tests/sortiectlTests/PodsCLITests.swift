@@ -3,7 +3,7 @@ import SortieKit
 import SortieKitTesting
 import Testing
 
-@Suite("sortiectl pods against the sandbox", .serialized, .timeLimit(.minutes(2)))
+@Suite("sortiectl pods against the sandbox", .serialized, .timeLimit(.minutes(10)))
 struct PodsCLITests {
     @Test func describeAndLogsAcceptSessionIDs() async throws {
         let sandbox = try Sandbox.start(readyDelay: 0.2)

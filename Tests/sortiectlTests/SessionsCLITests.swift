@@ -3,7 +3,7 @@ import SortieKit
 import SortieKitTesting
 import Testing
 
-@Suite("sortiectl sessions, pods, quota against the sandbox", .serialized, .timeLimit(.minutes(3)))
+@Suite("sortiectl sessions, pods, quota against the sandbox", .serialized, .timeLimit(.minutes(10)))
 struct SessionsCLITests {
     @Test func createWaitListGetKillAsAScriptWould() async throws {
         let sandbox = try Sandbox.start(readyDelay: 0.3)

@@ -2,8 +2,9 @@
 
 Every call on a Kubernetes client (`client.create(pod, ...)`, `client.delete(Pod.self, ...)`,
 `client.listWatch(Pod.self, ...)`, `client.podLogs(...)`, ...) becomes (apiGroup, resource, verb).
-The daemon is the library (Sources/SortieKit, minus the generic client layer Kube/ whose methods
-only define the verbs) plus any serve/server file of the executable. Operator-only code paths —
+The daemon is the engine library (Sources/SortieKit, minus the generic client layer Kube/ whose
+methods only define the verbs), the server library (Sources/SortieServer) and any serve/server file
+of the executable. Operator-only code paths —
 CLI commands that run with the operator's own kubeconfig — are excluded by enclosing function.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 KUBE_TYPES = {
     "Pod": ("", "pods"),
+    "PodMetadataAndStatus": ("", "pods"),
     "ResourceQuota": ("", "resourcequotas"),
     "Lease": ("coordination.k8s.io", "leases"),
     "KubeEvent": ("", "events"),
@@ -23,6 +25,7 @@ KUBE_TYPES = {
 # Functions in the library that only operator commands call (never `serve`), with the reason.
 OPERATOR_ONLY = {
     "setQuota": "`sortiectl quota set`: the operator sizes the quota with their own credentials",
+    "mergeQuota": "the read-modify-write step of setQuota",
 }
 
 RECEIVER = r"\b(?:\w*[cC]lient|kube)\s*\.\s*"
@@ -112,8 +115,9 @@ def scan_text(text: str, label: str) -> tuple[list[Call], list[str]]:
 
 def daemon_sources(root: Path) -> list[Path]:
     library = [p for p in (root / "Sources" / "SortieKit").rglob("*.swift") if "Kube" not in p.relative_to(root / "Sources" / "SortieKit").parts[:1]]
+    server = list((root / "Sources" / "SortieServer").rglob("*.swift"))
     serve = [p for p in (root / "Sources" / "sortiectl").rglob("*.swift") if re.search(r"serve", p.name, re.I)]
-    return sorted(library + serve)
+    return sorted(library + server + serve)
 
 
 def daemon_calls(root: Path) -> tuple[list[Call], list[str]]:

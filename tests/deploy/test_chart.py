@@ -80,7 +80,7 @@ def test_default_render_objects():
     assert spec["serviceAccountName"] == "sortie"
     assert env_of(deployment) == {
         "SORTIE_NAMESPACE": "sortie", "SESSION_TIMEOUT": "120", "SESSION_CLEANUP_INTERVAL": "5",
-        "POD_READY_TIMEOUT": "120", "SORTIE_VNC_SIDECAR_IMAGE": "ghcr.io/rjsadow/sortie-vnc-sidecar:latest",
+        "POD_READY_TIMEOUT": "120", "SESSION_IDLE_TIMEOUT": "60", "SORTIE_VNC_SIDECAR_IMAGE": "ghcr.io/rjsadow/sortie-vnc-sidecar:latest",
         "SORTIE_MAX_SESSIONS_PER_USER": "5", "SORTIE_MAX_SESSIONS": "50", "SORTIE_SIDECAR_MODE": "native",
         "SORTIE_APPS": "/etc/sortie/apps.json",
     }

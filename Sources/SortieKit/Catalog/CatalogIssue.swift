@@ -78,14 +78,20 @@ public struct CatalogIssue: Sendable, Equatable, CustomStringConvertible {
         var parts = [line.map { "\(file):\($0)" } ?? file]
         if let appIndex {
             switch (isWarning, appID) {
-            case (true, let id?): parts.append("application \"\(id)\"")
-            case (false, let id?): parts.append("application[\(appIndex)] \"\(id)\"")
+            case (true, let id?): parts.append("application \"\(Self.shown(id))\"")
+            case (false, let id?): parts.append("application[\(appIndex)] \"\(Self.shown(id))\"")
             case (_, nil): parts.append("application[\(appIndex)]")
             }
         }
         if let field, !isWarning { parts.append("field \"\(field)\"") }
         parts.append(problemText)
         return parts.joined(separator: ": ")
+    }
+
+    /// A value from the file as messages quote it: at most 80 characters, so a huge or hostile
+    /// value cannot flood the terminal.
+    static func shown(_ value: String) -> String {
+        value.count <= 80 ? value : value.prefix(77) + "…"
     }
 
     private var problemText: String {
@@ -101,17 +107,17 @@ public struct CatalogIssue: Sendable, Equatable, CustomStringConvertible {
         case .emptyName:
             return "must not be empty (expected a human-readable name)"
         case .invalidID(let id):
-            return "\"\(id)\" is not a DNS-1123 label (expected at most 63 lowercase letters, digits or '-', "
+            return "\"\(Self.shown(id))\" is not a DNS-1123 label (expected at most 63 lowercase letters, digits or '-', "
                 + "starting and ending with a letter or digit, e.g. \"libreoffice\")"
         case .duplicateID(let id, let firstIndex):
-            return "\"\(id)\" is already the id of application[\(firstIndex)] (expected unique ids)"
+            return "\"\(Self.shown(id))\" is already the id of application[\(firstIndex)] (expected unique ids)"
         case .invalidQuantity(let error):
             return error.description
         case .requestExceedsLimit(let request, let limitField, let limit, let limitIsDefault):
             return "\(request) is more than \(limitField) \(limit)\(limitIsDefault ? " (the default)" : "") "
                 + "(expected a request no greater than its limit)"
         case .unknownValue(let value, let allowed):
-            return "\"\(value)\" is not allowed (expected one of: \(allowed.joined(separator: ", ")))"
+            return "\"\(Self.shown(value))\" is not allowed (expected one of: \(allowed.joined(separator: ", ")))"
         case .launchTypeUndetermined:
             return "missing and \"url\" is empty (expected \"container\" with a container_image, or a non-empty url)"
         case .missingURL:
@@ -119,9 +125,9 @@ public struct CatalogIssue: Sendable, Equatable, CustomStringConvertible {
         case .missingImage:
             return "missing for a container app (expected an image reference, e.g. ghcr.io/org/app:1.0)"
         case .invalidImage(let image):
-            return "\"\(image)\" is not a plausible image reference (expected e.g. ghcr.io/org/app:1.0)"
+            return "\"\(Self.shown(image))\" is not a plausible image reference (expected e.g. ghcr.io/org/app:1.0)"
         case .unknownField(let name):
-            return "unknown field \"\(name)\" (ignored)"
+            return "unknown field \"\(Self.shown(name))\" (ignored)"
         case .emptyCatalog:
             return "\"applications\" is empty (no app can be launched)"
         }

@@ -13,7 +13,7 @@ public struct CatalogLoader: Sendable {
     private let readFile: FileReader
 
     /// - Parameter readFile: reads the file at a path; defaults to reading from disk.
-    public init(readFile: @escaping FileReader = { try Data(contentsOf: URL(fileURLWithPath: $0)) }) {
+    public init(readFile: @escaping FileReader = { try LocalFileSystem.readRegularFile($0) }) {
         self.readFile = readFile
     }
 
@@ -24,6 +24,8 @@ public struct CatalogLoader: Sendable {
         do {
             data = try readFile(source.path)
         } catch let error as CocoaError where [.fileReadNoSuchFile, .fileNoSuchFile].contains(error.code) {
+            throw .fileNotFound(source)
+        } catch let error as FileSystemError where error.reason == FileSystemError.doesNotExist {
             throw .fileNotFound(source)
         } catch {
             throw .unreadable(path: source.path, reason: Self.reason(error))
@@ -114,6 +116,6 @@ public struct CatalogLoader: Sendable {
     }
 
     private static func reason(_ error: any Error) -> String {
-        String(describing: error)
+        (error as? FileSystemError)?.reason ?? String(describing: error)
     }
 }

@@ -24,7 +24,8 @@ public final class KubeClient: Sendable {
         self.transport = transport ?? CurlTransport(configuration: CurlTransportConfiguration(
             tls: configuration.tls, proxyURL: configuration.proxyURL,
             connectTimeout: configuration.timeouts.connect, userAgent: configuration.userAgent))
-        self.credentials = CredentialSource(authentication: configuration.authentication, fileSystem: fileSystem,
+        self.credentials = CredentialSource(authentication: configuration.authentication, pluginTimeout: configuration.timeouts.request,
+                                            fileSystem: fileSystem,
                                             environment: environment, server: configuration.server)
         self.rateLimiter = RateLimiter(configuration.rateLimit)
         self.logger = logger

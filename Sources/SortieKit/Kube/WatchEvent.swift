@@ -11,6 +11,8 @@ public struct WatchEvent<Object: Sendable>: Sendable {
 /// network may cut anywhere, so bytes are buffered up to each newline.
 public struct WatchEventDecoder<Object: KubeResource>: Sendable {
     private var buffer = Data()
+    /// How much of `buffer` is known to hold no newline (so each byte is searched once).
+    private var scanned = 0
     /// Guards against a server that never sends a newline.
     public var maxEventSize = 16 << 20
 
@@ -23,13 +25,16 @@ public struct WatchEventDecoder<Object: KubeResource>: Sendable {
         buffer.append(data)
         var events: [WatchEvent<Object>] = []
         var start = buffer.startIndex
-        while let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+        var searchFrom = buffer.startIndex + scanned
+        while let newline = buffer[searchFrom...].firstIndex(of: UInt8(ascii: "\n")) {
             let line = buffer[start..<newline]
             start = buffer.index(after: newline)
+            searchFrom = start
             if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { continue }
             events.append(try Self.decodeLine(Data(line)))
         }
         buffer.removeSubrange(buffer.startIndex..<start)
+        scanned = buffer.count
         if buffer.count > maxEventSize {
             throw WatchDecodingError(message: "a watch event is larger than \(maxEventSize) bytes", line: "")
         }
@@ -38,7 +43,7 @@ public struct WatchEventDecoder<Object: KubeResource>: Sendable {
 
     /// Decodes whatever remains when the stream ends (a final event without a newline).
     public mutating func finish() throws -> [WatchEvent<Object>] {
-        defer { buffer.removeAll() }
+        defer { buffer.removeAll(); scanned = 0 }
         let rest = buffer.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
         guard !rest.isEmpty else { return [] }
         return [try Self.decodeLine(buffer)]

@@ -18,6 +18,9 @@ public struct Session: Sendable, Equatable, Codable {
     /// Why the session is in its status (e.g. `ImagePullBackOff`), when the pod says.
     public var reason: String?
     public var message: String?
+    /// The last VNC traffic through `serve` (the `sortie.io/last-activity` annotation), if any.
+    /// Not part of the API's JSON.
+    public var lastActivityAt: Date?
 
     public init(
         id: String, userID: String, appID: String, appName: String, podName: String, status: SessionStatus,
@@ -49,11 +52,7 @@ public struct Session: Sendable, Equatable, Codable {
     public init?(pod: Pod, now: Date, timeoutMinutes: Int) {
         let labels = pod.metadata.labels ?? [:]
         let annotations = pod.metadata.annotations ?? [:]
-        guard labels[SessionLabels.managedBy] == SessionLabels.managedByValue,
-              labels[SessionLabels.component] == SessionLabels.componentValue,
-              let podName = pod.metadata.name else { return nil }
-        let id = labels[SessionLabels.sessionID]
-            ?? (podName.hasPrefix(SessionLabels.podNamePrefix) ? String(podName.dropFirst(SessionLabels.podNamePrefix.count)) : podName)
+        guard let id = Self.id(of: pod), let podName = pod.metadata.name else { return nil }
         let createdAt = pod.metadata.creationTimestamp.flatMap(RFC3339.date(from:))
             ?? annotations[SessionLabels.Annotations.createdAt].flatMap(RFC3339.date(from:))
             ?? now
@@ -70,6 +69,18 @@ public struct Session: Sendable, Equatable, Codable {
             updatedAt: max(createdAt, SessionStatusResolver.lastTransition(of: pod) ?? createdAt),
             reason: resolution.reason,
             message: resolution.message)
+        lastActivityAt = annotations[SessionLabels.Annotations.lastActivity].flatMap(RFC3339.date(from:))
+    }
+
+    /// The session id of a session pod (see ``init(pod:now:timeoutMinutes:)``), without deriving
+    /// the rest; nil for other pods.
+    public static func id(of pod: Pod) -> String? {
+        let labels = pod.metadata.labels ?? [:]
+        guard labels[SessionLabels.managedBy] == SessionLabels.managedByValue,
+              labels[SessionLabels.component] == SessionLabels.componentValue,
+              let podName = pod.metadata.name else { return nil }
+        return labels[SessionLabels.sessionID]
+            ?? (podName.hasPrefix(SessionLabels.podNamePrefix) ? String(podName.dropFirst(SessionLabels.podNamePrefix.count)) : podName)
     }
 
     private enum CodingKeys: String, CodingKey {

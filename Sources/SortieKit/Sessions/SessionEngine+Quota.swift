@@ -78,7 +78,7 @@ extension SessionEngine {
                 guard let need = footprint[key], !need.isZero,
                       let hardQ = try? Quantity(parsing: hard[key] ?? ""), let usedQ = try? Quantity(parsing: used[key] ?? "0") else { continue }
                 let remaining = hardQ.nanoValue - usedQ.nanoValue
-                bound(Int(remaining / need.nanoValue), "quota \(quota.metadata.name ?? ""): \(key)")
+                bound(Int(clamping: remaining / need.nanoValue), "quota \(quota.metadata.name ?? ""): \(key)")
             }
             reported.append(.init(name: quota.metadata.name ?? "", resources: resources))
         }
@@ -99,6 +99,19 @@ extension SessionEngine {
                 throw KubeAPIError(code: 422, status: KubeStatus(message: "\(key) \"\(value)\" is not a Kubernetes quantity", reason: "Invalid", code: 422), request: "quota set")
             }
         }
+        // Read-modify-write, retried on conflict (client-go's RetryOnConflict): a concurrent
+        // writer changed the quota (409 Conflict) or created it first (409 AlreadyExists).
+        for attempt in 1...5 {
+            do {
+                return try await mergeQuota(name: name, hard: hard, dryRun: dryRun)
+            } catch let error as KubeAPIError where (error.reason == .conflict || error.reason == .alreadyExists) && attempt < 5 {
+                try await Task.sleep(for: .milliseconds(10 * attempt))
+            }
+        }
+        return try await mergeQuota(name: name, hard: hard, dryRun: dryRun)
+    }
+
+    private func mergeQuota(name: String, hard: [String: String], dryRun: DryRun) async throws -> ResourceQuota {
         do {
             var existing = try await client.get(ResourceQuota.self, namespace: namespace, name: name)
             var merged = existing.spec?.hard ?? [:]

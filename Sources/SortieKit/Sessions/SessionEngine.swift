@@ -36,6 +36,13 @@ public struct SessionEngine: Sendable {
     ///   (e.g. the namespace ResourceQuota's 403), `KubeClientError`.
     /// - Parameter checkQuota: `false` when the caller already checked for a batch (`--count`).
     public func create(appID: String, userID: String, dryRun: DryRun = .none, checkQuota: Bool = true) async throws -> Session {
+        try await createReturningPod(appID: appID, userID: userID, dryRun: dryRun, checkQuota: checkQuota).session
+    }
+
+    /// ``create(appID:userID:dryRun:checkQuota:)``, also returning the pod as the API server
+    /// stored it (a cache can take it without reading it back).
+    public func createReturningPod(appID: String, userID: String, dryRun: DryRun = .none,
+                                   checkQuota: Bool = true) async throws -> (session: Session, pod: Pod) {
         let app = try catalog.sessionCapableApp(id: appID)
         if checkQuota { try await self.checkQuota(userID: userID) }
         let sessionID = makeSessionID()
@@ -45,7 +52,7 @@ public struct SessionEngine: Sendable {
             throw KubeClientError.decoding(request: "POST pods", type: "Session", message: "the created pod lacks the session labels")
         }
         logger.info("session created", metadata: ["session.id": "\(session.id)", "pod.name": "\(session.podName)", "k8s.namespace": "\(namespace)"])
-        return session
+        return (session, created)
     }
 
     private func createIdempotently(_ pod: Pod, sessionID: UUID, dryRun: DryRun) async throws -> Pod {
@@ -78,7 +85,13 @@ public struct SessionEngine: Sendable {
     /// namespace ResourceQuota is the hard limit.
     public func checkQuota(userID: String, adding: Int = 1) async throws {
         guard settings.maxSessionsPerUser > 0 || settings.maxSessionsTotal > 0 else { return }
-        let active = try await sessions(matching: SessionFilter()).filter { $0.status == .creating || $0.status == .running }
+        try checkQuota(userID: userID, adding: adding, against: try await sessions(matching: SessionFilter()))
+    }
+
+    /// The same limits against sessions the caller already has (a cache kept by a watch).
+    /// - Throws: `SessionError.quotaExceeded`.
+    public func checkQuota(userID: String, adding: Int = 1, against sessions: [Session]) throws {
+        let active = sessions.filter { $0.status == .creating || $0.status == .running }
         if settings.maxSessionsTotal > 0, active.count + adding > settings.maxSessionsTotal {
             throw SessionError.quotaExceeded(scope: .total, limit: settings.maxSessionsTotal, current: active.count)
         }
@@ -162,9 +175,11 @@ public struct SessionEngine: Sendable {
 
     /// The sessions matching a filter, oldest first.
     public func sessions(matching filter: SessionFilter) async throws -> [Session] {
-        let pods = try await client.listAll(Pod.self, namespace: namespace, options: ListOptions(labelSelector: try filter.labelSelector())).items
+        // Sessions come from metadata and status alone: the specs are not decoded.
+        let pods = try await client.listAll(PodMetadataAndStatus.self, namespace: namespace,
+                                            options: ListOptions(labelSelector: try filter.labelSelector())).items
         let current = now()
-        return pods.compactMap { Session(pod: $0, now: current, timeoutMinutes: settings.sessionTimeoutMinutes) }
+        return pods.compactMap { Session(pod: $0.pod, now: current, timeoutMinutes: settings.sessionTimeoutMinutes) }
             .filter { session in
                 (filter.status == nil || session.status == filter.status)
                     && (filter.userID == nil || session.userID == filter.userID)
@@ -249,16 +264,38 @@ public struct SessionEngine: Sendable {
         }
     }
 
-    /// Deletes sessions past `SESSION_TIMEOUT`, failed ones and finished ones.
+    /// Deletes sessions past `SESSION_TIMEOUT`, failed ones, finished ones and running ones idle
+    /// past `SESSION_IDLE_TIMEOUT` (see ``isIdle(_:)``).
     /// - Parameter dryRun: only report what would go.
     /// - Returns: the sessions reaped (or that would be).
     public func reap(dryRun: Bool = false) async throws -> [Session] {
-        let doomed = try await sessions(matching: SessionFilter()).filter { [.expired, .failed, .stopped].contains($0.status) }
+        let doomed = try await sessions(matching: SessionFilter()).filter { session in
+            [.expired, .failed, .stopped].contains(session.status) || isIdle(session)
+        }
         if !dryRun {
             for session in doomed {
                 _ = try await delete(session, gracePeriodSeconds: nil, ignoreNotFound: true)
             }
         }
         return doomed
+    }
+
+    /// Whether a running session has had no VNC traffic for `SESSION_IDLE_TIMEOUT` minutes,
+    /// counting from its last recorded activity or, when it never had any, from its creation.
+    public func isIdle(_ session: Session) -> Bool {
+        guard settings.idleTimeoutMinutes > 0, session.status == .running else { return false }
+        let since = max(session.lastActivityAt ?? session.createdAt, session.createdAt)
+        return now().timeIntervalSince(since) > TimeInterval(settings.idleTimeoutMinutes) * 60
+    }
+
+    /// Records VNC traffic on a session: merge-patches its `sortie.io/last-activity` annotation,
+    /// which every replica and the reaper read from the pod.
+    /// - Throws: `KubeAPIError` (404 when the pod is gone), `KubeClientError`.
+    public func recordActivity(podName: String, at date: Date) async throws {
+        let patch: [String: [String: [String: String]]] = [
+            "metadata": ["annotations": [SessionLabels.Annotations.lastActivity: RFC3339.string(from: date)]],
+        ]
+        _ = try await client.mergePatch(Pod.self, namespace: namespace, name: podName,
+                                        patch: try JSONEncoder().encode(patch))
     }
 }

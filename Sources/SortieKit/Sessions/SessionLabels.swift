@@ -16,6 +16,9 @@ public enum SessionLabels {
         public static let appName = "sortie.io/app-name"
         /// RFC 3339 UTC creation time, e.g. `2024-01-15T10:30:00Z`.
         public static let createdAt = "sortie.io/created-at"
+        /// RFC 3339 UTC time of the last VNC traffic through `serve` (written at most once a
+        /// minute per session while traffic flows); the reaper's idle clock.
+        public static let lastActivity = "sortie.io/last-activity"
     }
 
     public static let managedByValue = "sortie"

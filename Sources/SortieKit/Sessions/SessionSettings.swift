@@ -7,6 +7,8 @@ import Foundation
 /// - `SESSION_TIMEOUT`: session lifetime in minutes (default 120)
 /// - `SESSION_CLEANUP_INTERVAL`: minutes between cleanups (default 5)
 /// - `POD_READY_TIMEOUT`: seconds to wait for a pod to become Ready (default 120)
+/// - `SESSION_IDLE_TIMEOUT`: minutes a running session may go without VNC traffic through
+///   `serve` before the reaper ends it, 0 = never (default 60)
 /// - `SORTIE_VNC_SIDECAR_IMAGE`: VNC sidecar image (default `ghcr.io/rjsadow/sortie-vnc-sidecar:latest`)
 /// - `SORTIE_MAX_SESSIONS_PER_USER`: per-user session cap (default 5)
 /// - `SORTIE_MAX_SESSIONS`: total session cap, 0 = unlimited (default 50)
@@ -26,6 +28,9 @@ public struct SessionSettings: Sendable, Equatable {
     public var sessionTimeoutMinutes: Int
     public var cleanupIntervalMinutes: Int
     public var podReadyTimeoutSeconds: Int
+    /// Minutes without WebSocket traffic after which a running session is reaped; 0 = never.
+    /// Activity is the `sortie.io/last-activity` annotation `serve` keeps (else the creation time).
+    public var idleTimeoutMinutes: Int
     public var vncSidecarImage: String
     public var maxSessionsPerUser: Int
     /// 0 means unlimited.
@@ -40,6 +45,7 @@ public struct SessionSettings: Sendable, Equatable {
         sessionTimeoutMinutes: Int = 120,
         cleanupIntervalMinutes: Int = 5,
         podReadyTimeoutSeconds: Int = 120,
+        idleTimeoutMinutes: Int = 60,
         vncSidecarImage: String = SessionSettings.defaultVNCSidecarImage,
         maxSessionsPerUser: Int = 5,
         maxSessionsTotal: Int = 50,
@@ -49,6 +55,7 @@ public struct SessionSettings: Sendable, Equatable {
         self.sessionTimeoutMinutes = sessionTimeoutMinutes
         self.cleanupIntervalMinutes = cleanupIntervalMinutes
         self.podReadyTimeoutSeconds = podReadyTimeoutSeconds
+        self.idleTimeoutMinutes = idleTimeoutMinutes
         self.vncSidecarImage = vncSidecarImage
         self.maxSessionsPerUser = maxSessionsPerUser
         self.maxSessionsTotal = maxSessionsTotal
@@ -70,6 +77,12 @@ public struct SessionSettings: Sendable, Equatable {
                 throw SessionSettingsError(variable: key, value: environment[key] ?? raw,
                                            expected: "a whole number of \(unit)")
             }
+            // Durations and counts beyond these would overflow when turned into time spans.
+            let maximum = unit.hasPrefix("seconds") ? 31_536_000 : (unit.hasPrefix("minutes") ? 525_600 : 1_000_000)
+            guard parsed <= maximum else {
+                throw SessionSettingsError(variable: key, value: environment[key] ?? raw,
+                                           expected: "a whole number of \(unit), at most \(maximum)")
+            }
             guard parsed >= minimum else {
                 throw SessionSettingsError(variable: key, value: environment[key] ?? raw,
                                            expected: minimum > 0 ? "a whole number of \(unit), at least \(minimum)" : "a whole number of \(unit)")
@@ -87,6 +100,7 @@ public struct SessionSettings: Sendable, Equatable {
         sessionTimeoutMinutes = try number("SESSION_TIMEOUT", "minutes", minimum: 1, default: sessionTimeoutMinutes)
         cleanupIntervalMinutes = try number("SESSION_CLEANUP_INTERVAL", "minutes", minimum: 1, default: cleanupIntervalMinutes)
         podReadyTimeoutSeconds = try number("POD_READY_TIMEOUT", "seconds", minimum: 1, default: podReadyTimeoutSeconds)
+        idleTimeoutMinutes = try number("SESSION_IDLE_TIMEOUT", "minutes (0 = never)", minimum: 0, default: idleTimeoutMinutes)
         if let image = value("SORTIE_VNC_SIDECAR_IMAGE") {
             guard ImageReference.isPlausible(image) else {
                 throw SessionSettingsError(variable: "SORTIE_VNC_SIDECAR_IMAGE", value: image,

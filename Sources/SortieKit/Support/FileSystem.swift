@@ -12,10 +12,28 @@ public struct LocalFileSystem: FileSystem {
     public init() {}
 
     public func contents(atPath path: String) throws -> Data {
+        try Self.readRegularFile(path)
+    }
+
+    /// The bytes of a regular file; anything else fails with a reason a person can act on
+    /// (a FIFO is refused before it could block the reader).
+    /// - Throws: `FileSystemError`: does not exist, is a directory, is not a regular file,
+    ///   permission denied, cannot be read.
+    public static func readRegularFile(_ path: String) throws -> Data {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw FileSystemError(path: path, reason: errno == EACCES ? "permission denied" : FileSystemError.doesNotExist)
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw FileSystemError(path: path, reason: "is a directory, not a file")
+        default: throw FileSystemError(path: path, reason: "is not a regular file")
+        }
+        guard access(path, R_OK) == 0 else { throw FileSystemError(path: path, reason: "permission denied") }
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw FileSystemError(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot be read (permissions?)" : "does not exist")
+            throw FileSystemError(path: path, reason: "cannot be read")
         }
     }
 
@@ -36,4 +54,6 @@ public struct FileSystemError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var reason: String
     public var description: String { "\(path) \(reason)" }
+    /// The reason given for a missing file.
+    public static let doesNotExist = "does not exist"
 }

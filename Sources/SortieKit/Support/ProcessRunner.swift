@@ -6,9 +6,13 @@ enum ProcessRunner {
         var status: Int32
         var stdout: Data
         var stderr: Data
+        /// The child ran past the timeout and was killed.
+        var timedOut = false
     }
 
-    static func run(executable: String, arguments: [String], environment: [String: String]) async throws -> Result {
+    /// - Parameter timeout: the child is sent SIGTERM after this long, SIGKILL a second later.
+    static func run(executable: String, arguments: [String], environment: [String: String],
+                    timeout: Duration = .seconds(30)) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 let process = Process()
@@ -25,6 +29,14 @@ enum ProcessRunner {
                     continuation.resume(throwing: KubeClientError.credentials("cannot start \(executable): \(error.localizedDescription)"))
                     return
                 }
+                let expired = LockedFlag()
+                let pid = process.processIdentifier
+                let killer = DispatchWorkItem {
+                    expired.set()
+                    kill(pid, SIGTERM)
+                    DispatchQueue.global().asyncAfter(deadline: .now() + 1) { kill(pid, SIGKILL) }
+                }
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeout.seconds, execute: killer)
                 // Drain stderr concurrently so a chatty child can't block on a full pipe.
                 let errData = LockedData()
                 let group = DispatchGroup()
@@ -36,10 +48,19 @@ enum ProcessRunner {
                 let outData = out.fileHandleForReading.readDataToEndOfFile()
                 group.wait()
                 process.waitUntilExit()
-                continuation.resume(returning: Result(status: process.terminationStatus, stdout: outData, stderr: errData.get()))
+                killer.cancel()
+                continuation.resume(returning: Result(status: process.terminationStatus, stdout: outData, stderr: errData.get(),
+                                                      timedOut: expired.isSet))
             }
         }
     }
+}
+
+private final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }
 
 private final class LockedData: @unchecked Sendable {

@@ -7,6 +7,11 @@ public enum PortForwardStream {
     public struct Summary: Sendable, Equatable {
         public var bytesToPod: Int
         public var bytesFromPod: Int
+
+        public init(bytesToPod: Int, bytesFromPod: Int) {
+            self.bytesToPod = bytesToPod
+            self.bytesFromPod = bytesFromPod
+        }
     }
 
     /// Opening the WebSocket failed; the local socket was left open so the caller may retry

@@ -22,28 +22,37 @@ public struct RFBImage: Sendable {
     public var name: String
 }
 
+/// Where an ``RFBClient`` reads and writes: a socket, or bytes in memory (tests, fuzzing).
+public protocol RFBByteStream: AnyObject {
+    /// Reads what is available into `buffer`, waiting for some; 0 means the peer closed.
+    func receive(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    /// Writes every byte.
+    func send(_ bytes: [UInt8]) throws
+}
+
 /// A minimal RFB (VNC, RFC 6143) client: the handshake, security type None, one full framebuffer
 /// update in raw encoding at 32 bits per pixel. Blocking: run it on a dedicated thread
-/// (`RFBClient.probe`/`screenshot` do).
+/// (`RFBClient.probe`/`screenshot` do). Whatever the server says, memory stays bounded: the
+/// screen is at most ``maximumScreenSide`` pixels a side and skipped payloads (cut text, colour
+/// maps) are read in small chunks, never allocated whole.
 public final class RFBClient {
-    private let fd: Int32
-    private let deadline: ContinuousClock.Instant
+    /// The largest framebuffer side accepted (8K screens fit; the RGB image is at most 192 MiB).
+    public static let maximumScreenSide = 8192
+    private let stream: any RFBByteStream
     private var buffer: [UInt8] = []
     private var bufferStart = 0
+    private var scratch = [UInt8](repeating: 0, count: 65536)
 
-    private init(fd: Int32, deadline: ContinuousClock.Instant) {
-        self.fd = fd
-        self.deadline = deadline
+    public init(stream: any RFBByteStream) {
+        self.stream = stream
     }
-
-    deinit { close(fd) }
 
     /// Connects to a VNC server and reads its version and security types, then disconnects.
     /// - Throws: `TunnelError.rfb` (not RFB, closed), `.timedOut`, `.localSocket`.
     public static func probe(host: String, port: UInt16, timeout: Duration = .seconds(15)) async throws -> RFBServerInfo {
         try await SocketSupport.onThread(name: "sortie-rfb-probe") {
-            let client = try RFBClient(fd: SocketSupport.connect(host: host, port: port, timeout: timeout), deadline: .now + timeout)
-            return try client.handshake().info
+            let socket = RFBSocketStream(fd: try SocketSupport.connect(host: host, port: port, timeout: timeout), deadline: .now + timeout)
+            return try RFBClient(stream: socket).handshake().info
         }
     }
 
@@ -52,8 +61,8 @@ public final class RFBClient {
     /// - Throws: `TunnelError.rfbUnsupported` when the server requires a password, `.rfb`, `.timedOut`.
     public static func screenshot(host: String, port: UInt16, timeout: Duration = .seconds(30)) async throws -> RFBImage {
         try await SocketSupport.onThread(name: "sortie-rfb-screenshot") {
-            let client = try RFBClient(fd: SocketSupport.connect(host: host, port: port, timeout: timeout), deadline: .now + timeout)
-            return try client.captureFramebuffer()
+            let socket = RFBSocketStream(fd: try SocketSupport.connect(host: host, port: port, timeout: timeout), deadline: .now + timeout)
+            return try RFBClient(stream: socket).captureFramebuffer()
         }
     }
 
@@ -73,7 +82,8 @@ public final class RFBClient {
 
     // MARK: Protocol
 
-    private func handshake() throws -> (info: RFBServerInfo, minor: Int) {
+    /// Reads the server's banner and security types (and answers with the version spoken).
+    public func handshake() throws -> (info: RFBServerInfo, minor: Int) {
         let banner = try read(12)
         guard banner.starts(with: Array("RFB ".utf8)), banner.last == 0x0A,
               let major = Int(String(decoding: banner[4..<7], as: UTF8.self)),
@@ -99,10 +109,14 @@ public final class RFBClient {
 
     private func readReason() throws -> String {
         let length = Int(try readUInt32())
-        return String(decoding: try read(min(length, 4096)), as: UTF8.self)
+        let shown = min(length, 4096)
+        let reason = String(decoding: try read(shown), as: UTF8.self)
+        try skip(length - shown)
+        return reason
     }
 
-    private func captureFramebuffer() throws -> RFBImage {
+    /// The whole exchange of ``screenshot(host:port:timeout:)`` on this client's stream.
+    public func captureFramebuffer() throws -> RFBImage {
         let (info, minor) = try handshake()
         guard info.securityTypes.contains(1) else {
             if info.securityTypes.contains(2) {
@@ -121,7 +135,8 @@ public final class RFBClient {
         _ = try read(16)  // the server's pixel format; ours replaces it
         let nameLength = Int(try readUInt32())
         let name = String(decoding: try read(min(nameLength, 65536)), as: UTF8.self)
-        guard width > 0, height > 0, width <= 16384, height <= 16384 else {
+        try skip(nameLength - min(nameLength, 65536))
+        guard width > 0, height > 0, width <= Self.maximumScreenSide, height <= Self.maximumScreenSide else {
             throw TunnelError.rfb("implausible framebuffer size \(width)x\(height)")
         }
         // SetPixelFormat: 32 bpp, depth 24, little-endian, true colour, 8 bits per channel at R<<16 | G<<8 | B.
@@ -144,18 +159,17 @@ public final class RFBClient {
                     let encoding = Int32(bitPattern: try readUInt32())
                     guard encoding == 0 else { throw TunnelError.rfb("the server sent encoding \(encoding) although only raw was asked for") }
                     guard x + w <= width, y + h <= height else { throw TunnelError.rfb("rectangle \(w)x\(h)+\(x)+\(y) outside the \(width)x\(height) screen") }
-                    let pixels = try read(w * h * 4)
-                    pixels.withUnsafeBufferPointer { source in
-                        rgb.withUnsafeMutableBufferPointer { target in
-                            for row in 0..<h {
-                                var s = row * w * 4
+                    // Row by row: the buffer never holds more than one row of the rectangle.
+                    for row in 0..<h {
+                        let pixels = try read(w * 4)
+                        pixels.withUnsafeBufferPointer { source in
+                            rgb.withUnsafeMutableBufferPointer { target in
                                 var t = ((y + row) * width + x) * 3
-                                for _ in 0..<w {
+                                for s in stride(from: 0, to: w * 4, by: 4) {
                                     // Little-endian 0x00RRGGBB: bytes B, G, R, 0.
                                     target[t] = source[s + 2]
                                     target[t + 1] = source[s + 1]
                                     target[t + 2] = source[s]
-                                    s += 4
                                     t += 3
                                 }
                             }
@@ -167,12 +181,12 @@ public final class RFBClient {
             case 1:  // SetColourMapEntries
                 _ = try read(3)
                 let count = Int(try readUInt16())
-                _ = try read(count * 6)
+                try skip(count * 6)
             case 2:  // Bell
                 break
             case 3:  // ServerCutText
                 _ = try read(3)
-                _ = try read(Int(try readUInt32()))
+                try skip(Int(try readUInt32()))
             default:
                 throw TunnelError.rfb("unknown server message type \(type)")
             }
@@ -196,37 +210,78 @@ public final class RFBClient {
         return UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3])
     }
 
+    /// Exactly `count` bytes (callers bound `count`: at most one row of pixels, 32 KiB).
     private func read(_ count: Int) throws -> [UInt8] {
-        while buffer.count - bufferStart < count {
-            if bufferStart > 0, bufferStart == buffer.count {
-                buffer.removeAll(keepingCapacity: true)
-                bufferStart = 0
-            }
-            var chunk = [UInt8](repeating: 0, count: max(65536, count))
-            let received = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if received == 0 { throw TunnelError.rfb("the server closed the connection") }
-            if received < 0 {
-                guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else {
-                    throw TunnelError.rfb("reading from the server failed: \(String(cString: strerror(errno)))")
-                }
-                try wait(POLLIN)
-                continue
-            }
-            buffer += chunk[0..<received]
-        }
+        try fill(count)
         let out = Array(buffer[bufferStart..<(bufferStart + count)])
         bufferStart += count
-        if bufferStart > 1 << 20 {
-            buffer.removeFirst(bufferStart)
-            bufferStart = 0
-        }
+        compact()
         return out
     }
 
+    /// Reads and drops `count` bytes without holding more than one chunk of them.
+    private func skip(_ count: Int) throws {
+        var left = count
+        while left > 0 {
+            let step = min(left, scratch.count)
+            try fill(step)
+            bufferStart += step
+            left -= step
+            compact()
+        }
+    }
+
+    /// Receives until `count` unread bytes are buffered.
+    private func fill(_ count: Int) throws {
+        while buffer.count - bufferStart < count {
+            let received = try scratch.withUnsafeMutableBytes { try stream.receive(into: $0) }
+            if received == 0 { throw TunnelError.rfb("the server closed the connection") }
+            buffer += scratch[0..<received]
+        }
+    }
+
+    private func compact() {
+        if bufferStart == buffer.count {
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
+            bufferStart = 0
+        } else if bufferStart > 1 << 20 {
+            buffer.removeFirst(bufferStart)
+            bufferStart = 0
+        }
+    }
+
     private func write(_ bytes: [UInt8]) throws {
+        try stream.send(bytes)
+    }
+}
+
+/// A connected, non-blocking socket with a deadline for the whole exchange.
+final class RFBSocketStream: RFBByteStream {
+    private let fd: Int32
+    private let deadline: ContinuousClock.Instant
+
+    init(fd: Int32, deadline: ContinuousClock.Instant) {
+        self.fd = fd
+        self.deadline = deadline
+    }
+
+    deinit { close(fd) }
+
+    func receive(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let received = recv(fd, buffer.baseAddress, buffer.count, 0)
+            if received >= 0 { return received }
+            guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else {
+                throw TunnelError.rfb("reading from the server failed: \(String(cString: strerror(errno)))")
+            }
+            try wait(POLLIN)
+        }
+    }
+
+    func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes.withUnsafeBytes { Foundation.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
             if sent < 0 {
                 guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else {
                     throw TunnelError.rfb("writing to the server failed: \(String(cString: strerror(errno)))")
@@ -243,4 +298,23 @@ public final class RFBClient {
         SocketSupport.poll(&fds, timeout: SocketSupport.milliseconds(until: deadline))
         if fds[0].revents == 0 { throw TunnelError.timedOut("waiting for the VNC server") }
     }
+}
+
+/// Server bytes given up front; what the client writes is dropped. For tests and fuzzing.
+public final class RFBMemoryStream: RFBByteStream {
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count = min(buffer.count, bytes.count - offset)
+        if count > 0 {
+            bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
+        }
+        offset += count
+        return count
+    }
+
+    public func send(_ bytes: [UInt8]) throws {}
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SortieKit
+import SortieServer
 import Synchronization
 
 /// `sortiectl connect --server URL --token T SESSION`: the same local VNC port as `connect`,

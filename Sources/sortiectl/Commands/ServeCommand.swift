@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SortieKit
+import SortieServer
 
 struct ServeCommand: SortieCommand {
     static let configuration = CommandConfiguration(
@@ -12,8 +13,9 @@ struct ServeCommand: SortieCommand {
             Serves the sessions REST API (/api/sessions, /api/apps), the sessions' VNC WebSockets
             (/ws/sessions/{id}, proxied to each pod's websockify), /healthz, /readyz, /metrics
             (Prometheus), /api/openapi.json and a launcher page at /. A reaper ends expired, failed
-            and finished sessions every SESSION_CLEANUP_INTERVAL minutes; with several replicas only
-            the holder of the Lease "sortie-reaper" reaps. SIGTERM or SIGINT stop it gracefully.
+            and finished sessions, and sessions without VNC traffic for SESSION_IDLE_TIMEOUT minutes,
+            every SESSION_CLEANUP_INTERVAL minutes; with several replicas only the holder of the
+            Lease "sortie-reaper" reaps. SIGTERM or SIGINT stop it gracefully.
 
             Authentication (--auth): token (bearer tokens from a kube-apiserver static-token CSV,
             `token,user,uid,"group1,group2"`, re-read when it changes), header (X-Forwarded-User and
@@ -21,7 +23,7 @@ struct ServeCommand: SortieCommand {
             sees everything). Members of --admin-group see and end every session.
 
             Environment: SORTIE_NAMESPACE, SESSION_TIMEOUT, SESSION_CLEANUP_INTERVAL, POD_READY_TIMEOUT,
-            SORTIE_VNC_SIDECAR_IMAGE, KUBECONFIG (flags take precedence).
+            SESSION_IDLE_TIMEOUT, SORTIE_VNC_SIDECAR_IMAGE, KUBECONFIG (flags take precedence).
 
             Examples:
               sortiectl serve --auth none --address 127.0.0.1 --apps apps.json
@@ -48,6 +50,18 @@ struct ServeCommand: SortieCommand {
     @Option(name: .customLong("cleanup-interval"), help: "Minutes between reaper runs (default: SESSION_CLEANUP_INTERVAL, then 5).") var cleanupInterval: Int?
     @Option(name: .customLong("pod-ready-timeout"), help: "Seconds a pod may take to become ready (default: POD_READY_TIMEOUT, then 120).") var podReadyTimeout: Int?
     @Option(name: .customLong("vnc-sidecar-image"), help: "The VNC sidecar image (default: SORTIE_VNC_SIDECAR_IMAGE).") var vncSidecarImage: String?
+    @Option(name: .customLong("session-idle-timeout"), help: "Minutes a running session may go without VNC traffic before the reaper ends it, 0 = never (default: SESSION_IDLE_TIMEOUT, then 60).")
+    var sessionIdleTimeout: Int?
+    @Option(name: .customLong("ws-idle-timeout"), help: "Close a WebSocket after this long without traffic, e.g. 30m, 90s.")
+    var wsIdleTimeout: String = "30m"
+    @Option(name: .customLong("ws-stall-timeout"), help: "End a WebSocket whose peer (viewer or pod) has not read for this long, e.g. 60s.")
+    var wsStallTimeout: String = "60s"
+    @Option(name: .customLong("max-connections-per-session"), help: "Simultaneous WebSockets allowed per session (0 = unlimited).")
+    var maxConnectionsPerSession: Int = 4
+    @Option(name: .customLong("creates-per-minute"), help: "Session creations allowed per user per minute (0 = unlimited).")
+    var createsPerMinute: Int = 10
+    @Option(name: .customLong("upstream-port"), help: "The port websockify listens on in session pods.")
+    var upstreamPort: Int = 6080
     @Flag(name: .customLong("no-leader-election"), help: "Reap on this replica without taking the Lease.") var noLeaderElection = false
 
     @OptionGroup(title: "Catalog Options") var catalog: CatalogOptions
@@ -67,8 +81,19 @@ struct ServeCommand: SortieCommand {
         for cidr in trustedProxies where CIDR(cidr) == nil {
             throw ValidationError("--trusted-proxy \"\(cidr)\" is not an IP address or CIDR")
         }
-        for (flag, value) in [("--session-timeout", sessionTimeout), ("--cleanup-interval", cleanupInterval), ("--pod-ready-timeout", podReadyTimeout)] {
-            if let value, value < 1 { throw ValidationError("\(flag) must be at least 1") }
+        for (flag, value, maximum) in [("--session-timeout", sessionTimeout, 525_600), ("--cleanup-interval", cleanupInterval, 525_600),
+                                       ("--pod-ready-timeout", podReadyTimeout, 31_536_000), ("--session-idle-timeout", sessionIdleTimeout, 525_600)] {
+            if let value, value < (flag == "--session-idle-timeout" ? 0 : 1) || value > maximum {
+                throw ValidationError("\(flag) must be between \(flag == "--session-idle-timeout" ? 0 : 1) and \(maximum) (a year)")
+            }
+        }
+        for (flag, value) in [("--max-connections-per-session", maxConnectionsPerSession),
+                              ("--creates-per-minute", createsPerMinute)] where value < 0 {
+            throw ValidationError("\(flag) must be 0 or more")
+        }
+        guard (1...65535).contains(upstreamPort) else { throw ValidationError("--upstream-port must be between 1 and 65535") }
+        for (flag, value) in [("--ws-idle-timeout", wsIdleTimeout), ("--ws-stall-timeout", wsStallTimeout)] {
+            guard try parseDuration(value, flag: flag) > .zero else { throw ValidationError("\(flag) must be more than 0") }
         }
     }
 
@@ -81,13 +106,18 @@ struct ServeCommand: SortieCommand {
         if let sessionTimeout { settings.sessionTimeoutMinutes = sessionTimeout }
         if let cleanupInterval { settings.cleanupIntervalMinutes = cleanupInterval }
         if let podReadyTimeout { settings.podReadyTimeoutSeconds = podReadyTimeout }
+        if let sessionIdleTimeout { settings.idleTimeoutMinutes = sessionIdleTimeout }
         if let vncSidecarImage { settings.vncSidecarImage = vncSidecarImage }
         let engine = SessionEngine(client: client, catalog: try context.catalog(catalog), settings: settings, logger: logger)
 
         var configuration = ServerConfiguration(
             address: address, port: port, authMode: auth, tokenFile: tokenFile, adminGroup: adminGroup,
             trustedProxies: trustedProxies.compactMap(CIDR.init), allowedOrigins: allowedOrigins,
-            upstreamMode: upstream, noVNCDirectory: noVNCDirectory)
+            upstreamMode: upstream, upstreamPort: upstreamPort,
+            webSocketIdleTimeout: try parseDuration(wsIdleTimeout, flag: "--ws-idle-timeout"),
+            webSocketStallTimeout: try parseDuration(wsStallTimeout, flag: "--ws-stall-timeout"),
+            maxConnectionsPerSession: maxConnectionsPerSession, createsPerMinute: createsPerMinute,
+            noVNCDirectory: noVNCDirectory)
         configuration.leaderElection.enabled = !noLeaderElection
         if let wsSecretFile {
             let secret = try LocalFileSystem().contents(atPath: wsSecretFile)

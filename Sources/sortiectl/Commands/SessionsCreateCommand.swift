@@ -34,7 +34,7 @@ struct SessionsCreateCommand: SortieCommand {
     enum DryRunMode: String, ExpressibleByArgument, Sendable { case client, server }
 
     func validate() throws {
-        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+        guard (1...1000).contains(count) else { throw ValidationError("--count must be between 1 and 1000") }
         if let timeout { _ = try parseDuration(timeout, flag: "--timeout") }
         if dryRun != nil && wait { throw ValidationError("--dry-run and --wait cannot be used together") }
     }

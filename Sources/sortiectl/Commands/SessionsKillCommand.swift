@@ -50,9 +50,12 @@ struct SessionsKillCommand: SortieCommand {
 struct SessionsReapCommand: SortieCommand {
     static let configuration = CommandConfiguration(
         commandName: "reap",
-        abstract: "Delete sessions older than SESSION_TIMEOUT minutes, failed and finished ones.",
+        abstract: "Delete sessions older than SESSION_TIMEOUT minutes, failed, finished and idle ones.",
         discussion: """
             `sortiectl serve` does this every SESSION_CLEANUP_INTERVAL minutes; this runs it once.
+            Idle: running without VNC traffic through `serve` for SESSION_IDLE_TIMEOUT minutes
+            (default 60, 0 = never), counted from the pod's sortie.io/last-activity annotation,
+            else from its creation.
             Examples:
               sortiectl sessions reap --dry-run
               SESSION_TIMEOUT=30 sortiectl sessions reap
@@ -65,13 +68,14 @@ struct SessionsReapCommand: SortieCommand {
     var clusterOptions: ClusterOptions? { cluster }
 
     func run(_ context: CommandContext) async throws {
-        let reaped = try await context.listingEngine(catalog).reap(dryRun: dryRun)
+        let engine = try context.listingEngine(catalog)
+        let reaped = try await engine.reap(dryRun: dryRun)
         if output.output == .json || output.output == .yaml {
             try OutputWriter.write(SessionList(sessions: reaped), format: output.output, console: context.console)
             return
         }
         for session in reaped {
-            context.console.print(output.quiet ? session.id : "\(dryRun ? "would reap" : "reaped") session \(session.id) (\(session.status.rawValue)\(session.reason.map { ": \($0)" } ?? ""))")
+            context.console.print(output.quiet ? session.id : "\(dryRun ? "would reap" : "reaped") session \(session.id) (\(engine.isIdle(session) ? "idle" : session.status.rawValue)\(session.reason.map { ": \($0)" } ?? ""))")
         }
         if reaped.isEmpty && !output.quiet { context.console.diagnostic("Nothing to reap.") }
     }

@@ -29,7 +29,9 @@ struct ShellCommand: SortieCommand {
     var clusterOptions: ClusterOptions? { cluster }
 
     func run(_ context: CommandContext) async throws {
-        let settings = ShellSettings(.init(kubeconfig: cluster.kubeconfig, context: cluster.context, namespace: cluster.namespace))
+        let settings = ShellSettings(.init(kubeconfig: cluster.kubeconfig, context: cluster.context, namespace: cluster.namespace,
+                                           requestTimeout: cluster.requestTimeout, qps: cluster.qps, burst: cluster.burst,
+                                           verbose: cluster.verbose))
         let interrupts = SignalInterrupts.shared
         let completer = ShellCompleter(tree: .sortie(), settings: settings, environment: context.environment)
         let editor = EditLineEditor(.init(

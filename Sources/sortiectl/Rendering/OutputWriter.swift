@@ -15,10 +15,42 @@ enum OutputWriter {
         }
         switch format {
         case .yaml:
-            let object = try JSONSerialization.jsonObject(with: data)
-            console.write(try Yams.dump(object: object, sortKeys: true))
+            // Through a typed JSON tree: JSONSerialization's NSNumbers would come out of Yams as
+            // floats (`5.9e+3`, `0e+0` for false), which kubectl would not read back the same.
+            let tree = try JSONDecoder().decode(JSONValue.self, from: data)
+            console.write(try Yams.dump(object: tree.native, sortKeys: true))
         default:
             console.print(String(decoding: data, as: UTF8.self))
+        }
+    }
+}
+
+/// A JSON document with its scalar types kept apart (booleans, integers, other numbers).
+enum JSONValue: Decodable {
+    case null, bool(Bool), integer(Int64), number(Double), string(String)
+    case array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Int64.self) { self = .integer(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    /// Swift values Yams writes with their YAML types.
+    var native: Any {
+        switch self {
+        case .null: NSNull()
+        case .bool(let value): value
+        case .integer(let value): Int(value)
+        case .number(let value): value
+        case .string(let value): value
+        case .array(let values): values.map(\.native)
+        case .object(let fields): fields.mapValues(\.native)
         }
     }
 }

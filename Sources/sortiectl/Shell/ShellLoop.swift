@@ -123,6 +123,10 @@ struct ShellLoop {
         let values = settings.values
         if var cluster = (command as? any SortieCommand)?.clusterOptions {
             cluster.kubeconfig = cluster.kubeconfig ?? values.kubeconfig
+            cluster.requestTimeout = cluster.requestTimeout ?? values.requestTimeout
+            if cluster.qps == ClusterOptions.defaultQPS { cluster.qps = values.qps }
+            if cluster.burst == ClusterOptions.defaultBurst { cluster.burst = values.burst }
+            cluster.verbose = max(cluster.verbose, values.verbose)
             // A context named on the line brings its own namespace, unless -n is given too.
             if cluster.context == nil {
                 cluster.context = values.context

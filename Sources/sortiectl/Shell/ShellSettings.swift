@@ -11,6 +11,12 @@ final class ShellSettings: Sendable {
         var kubeconfig: String?
         var context: String?
         var namespace: String?
+        /// The `shell` command's own `--request-timeout`, `--qps`, `--burst` and `-v`: every
+        /// command in the shell uses them unless its line gives its own.
+        var requestTimeout: String?
+        var qps = ClusterOptions.defaultQPS
+        var burst = ClusterOptions.defaultBurst
+        var verbose = 0
     }
 
     private let state: Mutex<Values>

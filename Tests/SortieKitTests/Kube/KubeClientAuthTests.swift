@@ -4,7 +4,7 @@ import SortieKitTesting
 import Testing
 
 /// TLS and every authentication mode, through libcurl against an HTTPS sandbox.
-@Suite("TLS and authentication against the sandbox", .serialized, .timeLimit(.minutes(2)))
+@Suite("TLS and authentication against the sandbox", .serialized, .timeLimit(.minutes(10)))
 struct KubeClientAuthTests {
     @Test func clientCertificateFromKubeconfig() async throws {
         let sandbox = try Sandbox.start(tls: true)

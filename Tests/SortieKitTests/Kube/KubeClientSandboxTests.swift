@@ -4,7 +4,7 @@ import SortieKitTesting
 import Testing
 
 /// The client through the real libcurl transport against the sandbox API server.
-@Suite("KubeClient against the sandbox API server", .serialized, .timeLimit(.minutes(2)))
+@Suite("KubeClient against the sandbox API server", .serialized, .timeLimit(.minutes(10)))
 struct KubeClientSandboxTests {
     static func pod(_ name: String, labels: [String: String] = ["app": "t"], image: String = "example/app:1") -> Pod {
         var container = Container(name: "app", image: image)

@@ -3,11 +3,12 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 @testable import SortieKit
+@testable import SortieServer
 import SortieKitTesting
 import Testing
 
 /// The sessions REST API against the sandbox: every endpoint, the seed's JSON, every error code.
-@Suite("serve: REST API", .serialized, .timeLimit(.minutes(3)))
+@Suite("serve: REST API", .serialized, .timeLimit(.minutes(10)))
 struct ServerAPITests {
     @Test func healthReadinessAppsAndOpenAPI() async throws {
         let sandbox = try Sandbox.start()

@@ -3,13 +3,14 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 @testable import SortieKit
+@testable import SortieServer
 import SortieKitTesting
 import Synchronization
 import Testing
 
 /// Who may do what: anonymous, user A, user B and an admin against every endpoint and the
 /// WebSocket; header mode's trusted proxies; the token file re-read on change.
-@Suite("serve: authentication and authorization", .serialized, .timeLimit(.minutes(3)))
+@Suite("serve: authentication and authorization", .serialized, .timeLimit(.minutes(10)))
 struct ServerAuthTests {
     static func tokenFile(_ lines: String) throws -> String {
         let path = NSTemporaryDirectory() + "sortie-tokens-\(UUID().uuidString.prefix(8)).csv"

@@ -2,12 +2,13 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 @testable import SortieKit
+@testable import SortieServer
 import SortieKitTesting
 import Testing
 
 /// Background work and resilience: the reaper under leader election, a restarted server, and a
 /// cluster outage.
-@Suite("serve: reaper, restart, outage", .serialized, .timeLimit(.minutes(3)))
+@Suite("serve: reaper, restart, outage", .serialized, .timeLimit(.minutes(10)))
 struct ServerBackgroundTests {
     static func reaperConfiguration(identity: String) -> ServerConfiguration {
         var configuration = ServeFixture.configuration()
@@ -28,6 +29,35 @@ struct ServerBackgroundTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         return false
+    }
+
+    @Test func aLeaderThatDiesWithoutReleasingIsReplacedOnlyAfterTheLeaseDuration() async throws {
+        let sandbox = try Sandbox.start()
+        defer { sandbox.stop() }
+        let client = try sandbox.client()
+        let lease = ServerConfiguration.LeaderElectionConfiguration(leaseDuration: .seconds(3), retryPeriod: .milliseconds(200))
+        func elector(_ identity: String) -> LeaderElector {
+            var configuration = lease
+            configuration.identity = identity
+            return LeaderElector(client: client, namespace: "default", configuration: configuration, logger: ServeFixture.quiet)
+        }
+        let a = elector("replica-a"), b = elector("replica-b")
+        #expect(await a.tryAcquireOrRenew())
+        // A is SIGKILLed right after renewing: it never renews nor releases again.
+        let lastRenewal = ContinuousClock.now
+        #expect(await b.tryAcquireOrRenew() == false, "B took a lease A had just renewed")
+        var tookOver: ContinuousClock.Instant?
+        while tookOver == nil, ContinuousClock.now - lastRenewal < .seconds(30) {
+            if await b.tryAcquireOrRenew() { tookOver = ContinuousClock.now }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let after = try #require(tookOver, "B never took over from a dead leader").self - lastRenewal
+        // Never before the lease ran out (B measures it on its own clock from when it last saw
+        // the record change), and without hanging afterwards.
+        #expect(after >= .seconds(3), "B took over after \(after), before the 3 s lease expired")
+        let record = try await client.get(Lease.self, namespace: "default", name: "sortie-reaper")
+        #expect(record.spec?.holderIdentity == "replica-b")
+        #expect(record.spec?.leaseTransitions == 1)
     }
 
     @Test func twoReplicasOnlyTheLeaseHolderReapsAndLeadershipPassesOn() async throws {

@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import NIOPosix
 @testable import SortieKit
+@testable import SortieServer
 import SortieKitTesting
 import Synchronization
 import Testing
@@ -17,7 +18,7 @@ import WSClient
 /// outside a cluster): the sandbox forwards the pod's port 6080 to a real `websockify`, which
 /// speaks raw TCP to a local echo server (or x11vnc), so every byte crosses browser WebSocket →
 /// serve → port-forward WebSocket → websockify's WebSocket → TCP and back.
-@Suite("serve: WebSocket proxy through port-forward", .serialized, .timeLimit(.minutes(3)))
+@Suite("serve: WebSocket proxy through port-forward", .serialized, .timeLimit(.minutes(10)))
 struct ServerPortForwardTests {
     /// A TCP echo server on 127.0.0.1 (any free port).
     static func startEcho() async throws -> any Channel {

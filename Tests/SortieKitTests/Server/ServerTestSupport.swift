@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 @testable import SortieKit
+@testable import SortieServer
 import SortieKitTesting
 import Testing
 

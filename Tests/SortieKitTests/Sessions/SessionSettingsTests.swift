@@ -15,6 +15,7 @@ struct SessionSettingsTests {
         #expect(settings.maxSessionsPerUser == 5)
         #expect(settings.maxSessionsTotal == 50)
         #expect(settings.sidecarMode == .native)
+        #expect(settings.idleTimeoutMinutes == 60)
     }
 
     @Test("every variable is read")
@@ -24,6 +25,7 @@ struct SessionSettingsTests {
             "SESSION_TIMEOUT": "30",
             "SESSION_CLEANUP_INTERVAL": "1",
             "POD_READY_TIMEOUT": " 300 ",
+            "SESSION_IDLE_TIMEOUT": "0",
             "SORTIE_VNC_SIDECAR_IMAGE": "localhost:5000/vnc:dev",
             "SORTIE_MAX_SESSIONS_PER_USER": "2",
             "SORTIE_MAX_SESSIONS": "0",
@@ -32,7 +34,7 @@ struct SessionSettingsTests {
         ])
         #expect(settings == SessionSettings(
             namespace: "sortie", sessionTimeoutMinutes: 30, cleanupIntervalMinutes: 1, podReadyTimeoutSeconds: 300,
-            vncSidecarImage: "localhost:5000/vnc:dev", maxSessionsPerUser: 2, maxSessionsTotal: 0,
+            idleTimeoutMinutes: 0, vncSidecarImage: "localhost:5000/vnc:dev", maxSessionsPerUser: 2, maxSessionsTotal: 0,
             sidecarMode: .poststart))
     }
 
@@ -47,6 +49,7 @@ struct SessionSettingsTests {
         ("SESSION_TIMEOUT", "0", #"SESSION_TIMEOUT="0": expected a whole number of minutes, at least 1"#),
         ("SESSION_CLEANUP_INTERVAL", "-5", #"SESSION_CLEANUP_INTERVAL="-5": expected a whole number of minutes, at least 1"#),
         ("POD_READY_TIMEOUT", "2m", #"POD_READY_TIMEOUT="2m": expected a whole number of seconds"#),
+        ("SESSION_IDLE_TIMEOUT", "-1", #"SESSION_IDLE_TIMEOUT="-1": expected a whole number of minutes (0 = never)"#),
         ("SORTIE_MAX_SESSIONS_PER_USER", "many", #"SORTIE_MAX_SESSIONS_PER_USER="many": expected a whole number of sessions (0 = unlimited)"#),
         ("SORTIE_MAX_SESSIONS", "-1", #"SORTIE_MAX_SESSIONS="-1": expected a whole number of sessions (0 = unlimited)"#),
         ("SORTIE_SIDECAR_MODE", "sidecar", #"SORTIE_SIDECAR_MODE="sidecar": expected one of: native, poststart"#),

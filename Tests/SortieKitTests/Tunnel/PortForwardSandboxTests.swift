@@ -6,7 +6,7 @@ import Testing
 
 /// Port-forward through the sandbox API server's real WebSocket endpoint, with the libcurl
 /// connect-only client, to an echo server standing in for the pod's port.
-@Suite("Port-forward tunnel against the sandbox", .serialized, .timeLimit(.minutes(5)))
+@Suite("Port-forward tunnel against the sandbox", .serialized, .timeLimit(.minutes(10)))
 struct PortForwardSandboxTests {
     static let catalog = AppCatalog(apps: [
         AppDefinition(id: "desk", name: "Desktop", launchType: .container, containerImage: "example/desktop:1"),

@@ -45,7 +45,12 @@ actor ExecCredentialProvider {
     private let server: String
     private var cached: ExecCredential?
 
-    init(configuration: ExecCredentialConfiguration, environment: [String: String], server: String) {
+    /// How long the plugin may run (the request timeout): a plugin that never exits must not
+    /// hang every command.
+    private let timeout: Duration
+
+    init(configuration: ExecCredentialConfiguration, environment: [String: String], server: String, timeout: Duration = .seconds(30)) {
+        self.timeout = timeout
         self.configuration = configuration
         self.environment = environment
         self.server = server
@@ -84,7 +89,10 @@ actor ExecCredentialProvider {
         for (name, value) in configuration.env { env[name] = value }
         env["KUBERNETES_EXEC_INFO"] = String(decoding: try JSONSerialization.data(withJSONObject: execInfo), as: UTF8.self)
 
-        let result = try await ProcessRunner.run(executable: executable, arguments: configuration.args, environment: env)
+        let result = try await ProcessRunner.run(executable: executable, arguments: configuration.args, environment: env, timeout: timeout)
+        if result.timedOut {
+            throw KubeClientError.credentials("exec plugin \(configuration.command) did not finish within \(Int(timeout.seconds)) s (the request timeout); it was stopped")
+        }
         guard result.status == 0 else {
             let stderr = String(decoding: result.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw KubeClientError.credentials("exec plugin \(configuration.command) exited with status \(result.status)\(stderr.isEmpty ? "" : ": \(stderr)")")

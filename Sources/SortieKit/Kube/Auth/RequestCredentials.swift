@@ -19,10 +19,13 @@ actor CredentialSource {
     private let fileSystem: any FileSystem
     private let environment: [String: String]
     private let server: String
+    private let pluginTimeout: Duration
     private var cachedFileToken: (token: String, modified: Date?)?
     private var exec: ExecCredentialProvider?
 
-    init(authentication: Authentication, fileSystem: any FileSystem, environment: [String: String], server: String) {
+    init(authentication: Authentication, pluginTimeout: Duration = .seconds(30), fileSystem: any FileSystem,
+         environment: [String: String], server: String) {
+        self.pluginTimeout = pluginTimeout
         self.authentication = authentication
         self.fileSystem = fileSystem
         self.environment = environment
@@ -51,7 +54,7 @@ actor CredentialSource {
             return RequestCredentials(authorization: "Bearer \(try fileToken(path: path, refresh: refresh))")
         case .exec(let configuration):
             if exec == nil {
-                exec = ExecCredentialProvider(configuration: configuration, environment: environment, server: server)
+                exec = ExecCredentialProvider(configuration: configuration, environment: environment, server: server, timeout: pluginTimeout)
             }
             let credential = try await exec!.credential(refresh: refresh)
             return RequestCredentials(

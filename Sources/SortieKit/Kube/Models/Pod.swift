@@ -20,6 +20,27 @@ public struct Pod: KubeResource, Equatable {
     }
 }
 
+/// A pod's metadata and status without its spec, for listings that never read the spec
+/// (`sessions list`, `reap`): decoding skips the containers, probes, resources and volumes —
+/// most of a session pod's bytes.
+public struct PodMetadataAndStatus: KubeResource, Equatable {
+    public static let apiPath = Pod.apiPath
+    public static let resource = Pod.resource
+    public static let kind = Pod.kind
+    public static let apiVersion = Pod.apiVersion
+
+    public var metadata: ObjectMeta
+    public var status: PodStatus?
+
+    public init(metadata: ObjectMeta, status: PodStatus? = nil) {
+        self.metadata = metadata
+        self.status = status
+    }
+
+    /// The same pod with no spec.
+    public var pod: Pod { Pod(metadata: metadata, status: status) }
+}
+
 public struct PodSpec: Codable, Sendable, Equatable {
     public var initContainers: [Container]?
     public var containers: [Container]
