@@ -4,10 +4,10 @@ import Synchronization
 
 /// A file system held in memory, for kubeconfig and catalog tests.
 public final class InMemoryFileSystem: FileSystem {
-    private let files: Mutex<[String: (data: Data, modified: Date)]>
+    private let files: Locked<[String: (data: Data, modified: Date)]>
 
     public init(_ files: [String: String] = [:]) {
-        self.files = Mutex(files.mapValues { (Data($0.utf8), Date()) })
+        self.files = Locked(files.mapValues { (Data($0.utf8), Date()) })
     }
 
     public func write(_ path: String, _ text: String, modified: Date = Date()) {

@@ -10,7 +10,7 @@ public final class Sandbox: Sendable {
     /// A scratch directory owned by this sandbox (kubeconfig, certificates, logs).
     public let directory: String
     private let pid: Int32
-    private let stopped = Mutex(false)
+    private let stopped = Locked(false)
 
     /// The repository root, found from this file's location.
     public static let repositoryRoot: String = {

@@ -13,7 +13,7 @@ public final class ServerMetrics: Sendable {
     let bytesToPod: Counter
     let bytesToClient: Counter
     let reaped: Counter
-    private let errorCounters = Mutex<[String: Counter]>([:])
+    private let errorCounters = Locked<[String: Counter]>([:])
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry

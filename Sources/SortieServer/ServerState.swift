@@ -54,7 +54,7 @@ public struct ServerState: Sendable {
 final class CreateRateLimiter: Sendable {
     private let limit: Int
     private let window: Duration = .seconds(60)
-    private let history = Mutex<[String: [ContinuousClock.Instant]]>([:])
+    private let history = Locked<[String: [ContinuousClock.Instant]]>([:])
 
     init(perMinute limit: Int) { self.limit = limit }
 
@@ -77,7 +77,7 @@ final class CreateRateLimiter: Sendable {
 /// Open WebSocket connections per session, with a cap.
 final class ConnectionCounter: Sendable {
     private let limit: Int
-    private let counts = Mutex<[String: Int]>([:])
+    private let counts = Locked<[String: Int]>([:])
 
     init(limit: Int) { self.limit = limit }
 

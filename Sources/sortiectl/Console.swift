@@ -1,4 +1,5 @@
 import Foundation
+import SortieKit
 import Synchronization
 
 /// Where a command writes: results to stdout, diagnostics and progress to stderr.
@@ -35,7 +36,7 @@ final class Console: Sendable {
 }
 
 final class CapturedOutput: Sendable {
-    private let state = Mutex<(out: String, err: String)>(("", ""))
+    private let state = Locked<(out: String, err: String)>(("", ""))
     func appendOut(_ text: String) { state.withLock { $0.out += text } }
     func appendErr(_ text: String) { state.withLock { $0.err += text } }
     var stdout: String { state.withLock { $0.out } }

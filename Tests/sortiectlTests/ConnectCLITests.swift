@@ -303,7 +303,7 @@ final class CLIProcess: Sendable {
                                    + "signal.pthread_sigmask(signal.SIG_SETMASK, set()); os.execv(sys.argv[1], sys.argv[1:])"]
 
     private let process: Process
-    private let output = Mutex<(out: String, err: String)>(("", ""))
+    private let output = Locked<(out: String, err: String)>(("", ""))
 
     private init(process: Process) { self.process = process }
 

@@ -32,7 +32,7 @@ struct DelayedInterrupt: ShellInterrupts {
 
 /// What the loop's commands received.
 final class RunLog: Sendable {
-    private let entries = Mutex<[(command: String, cluster: ClusterOptions?, namespaceVariable: String?)]>([])
+    private let entries = Locked<[(command: String, cluster: ClusterOptions?, namespaceVariable: String?)]>([])
     func append(_ command: any ParsableCommand, _ context: CommandContext) {
         entries.withLock { $0.append((String(describing: type(of: command)), context.cluster, context.environment["SORTIE_NAMESPACE"])) }
     }
@@ -187,7 +187,7 @@ struct ShellCompleterTests {
 
     /// Records custom-completion calls instead of running them.
     final class CustomCalls: Sendable {
-        let calls = Mutex<[(path: [String], argument: String, words: [String], index: Int, prefix: String)]>([])
+        let calls = Locked<[(path: [String], argument: String, words: [String], index: Int, prefix: String)]>([])
     }
 
     func completer(_ calls: CustomCalls? = nil, settings: ShellSettings = ShellSettings(), environment: [String: String] = [:]) -> ShellCompleter {

@@ -11,7 +11,7 @@ public final class LocalListener: Sendable {
     public let port: UInt16
     private let fd: Int32
     private let stop: StopSignal
-    private let started = Mutex(false)
+    private let started = Locked(false)
 
     /// Binds and listens.
     /// - Throws: `TunnelError.localSocket` (address in use, not a local address, …).

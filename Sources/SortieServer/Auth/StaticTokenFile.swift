@@ -22,7 +22,7 @@ public final class StaticTokenFile: Sendable {
         var stamp: (Date?, Int)?
         var checkedAt: ContinuousClock.Instant?
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// - Throws: `FileSystemError` when the file cannot be read at start (a typo should stop the server).
     public init(path: String) throws {

@@ -177,7 +177,7 @@ public struct ServerSessionTunnel: Sendable {
     }
 
     final class ByteCounts: Sendable {
-        private let counts = Mutex(PortForwardStream.Summary(bytesToPod: 0, bytesFromPod: 0))
+        private let counts = Locked(PortForwardStream.Summary(bytesToPod: 0, bytesFromPod: 0))
         func add(toPod: Int = 0, fromPod: Int = 0) { counts.withLock { $0.bytesToPod += toPod; $0.bytesFromPod += fromPod } }
         var summary: PortForwardStream.Summary { counts.withLock { $0 } }
     }

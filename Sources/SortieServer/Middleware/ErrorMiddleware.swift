@@ -41,7 +41,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// The methods each registered route path answers, read from the router once its routes are in.
 final class AllowedMethods: Sendable {
-    private let routes = Mutex<[(path: RouterPath, methods: Set<HTTPRequest.Method>)]>([])
+    private let routes = Locked<[(path: RouterPath, methods: Set<HTTPRequest.Method>)]>([])
 
     func register(_ entries: [(RouterPath, HTTPRequest.Method)]) {
         var grouped: [(path: RouterPath, methods: Set<HTTPRequest.Method>)] = []

@@ -147,7 +147,7 @@ public struct PortForwardUpstream: SessionUpstream {
 
     /// The tunnel's failure, reported from its event callback.
     final class FailureBox: Sendable {
-        private let stored = Mutex<(any Error)?>(nil)
+        private let stored = Locked<(any Error)?>(nil)
         func set(_ error: any Error) { stored.withLock { $0 = $0 ?? error } }
         var value: (any Error)? { stored.withLock { $0 } }
     }

@@ -44,13 +44,13 @@ public final class RelayMeter: Sendable {
     public enum Direction: Sendable { case toPod, toClient }
 
     private let metrics: ServerMetrics?
-    private let lastActivityStamp: Mutex<ContinuousClock.Instant>
+    private let lastActivityStamp: Locked<ContinuousClock.Instant>
     /// When the write in progress in each direction began (nil: none in progress).
-    private let writesInProgress = Mutex<(toPod: ContinuousClock.Instant?, toClient: ContinuousClock.Instant?)>((nil, nil))
+    private let writesInProgress = Locked<(toPod: ContinuousClock.Instant?, toClient: ContinuousClock.Instant?)>((nil, nil))
 
     init(metrics: ServerMetrics?) {
         self.metrics = metrics
-        self.lastActivityStamp = Mutex(ContinuousClock.now)
+        self.lastActivityStamp = Locked(ContinuousClock.now)
     }
 
     /// Awaits one write towards `direction`, recording how long it has been waiting for the

@@ -256,7 +256,7 @@ struct ConnectCommandError: Error, PresentableError {
 /// The most recent stream failure, so a failed probe reports the tunnel's reason (the pod port
 /// refused, the API server went away) rather than "the VNC server closed the connection".
 private final class FailureLog: Sendable {
-    private let last = Mutex<(any Error)?>(nil)
+    private let last = Locked<(any Error)?>(nil)
     func record(_ error: any Error) { last.withLock { $0 = error } }
     func preferTunnelFailure(over error: any Error) -> any Error {
         guard case .rfb = error as? TunnelError else { return error }

@@ -136,7 +136,7 @@ struct ConnectThroughServer {
 /// The latest WebSocket failure, so a failed probe says why (401, 404, the pod unreachable)
 /// rather than "the VNC server closed the connection".
 private final class LastFailure: Sendable {
-    private let last = Mutex<(any Error)?>(nil)
+    private let last = Locked<(any Error)?>(nil)
     func record(_ error: any Error) { last.withLock { $0 = error } }
     func prefer(over error: any Error) -> any Error {
         guard case .rfb = error as? TunnelError else { return error }

@@ -68,7 +68,7 @@ enum DynamicCompletion {
         let context = CommandContext(environment: environment, console: silent,
                                      logger: Logger(label: "sortiectl.completion") { _ in SwiftLogNoOpLogHandler() },
                                      cluster: cluster)
-        let result = Mutex<[String]?>(nil)
+        let result = Locked<[String]?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task.detached {
             defer { done.signal() }
@@ -122,7 +122,7 @@ struct TypedFlags {
 /// Session ids per cluster/namespace, for a few seconds, so repeated Tabs don't each hit the API.
 final class SessionIDCache: Sendable {
     static let shared = SessionIDCache()
-    private let entries = Mutex<[String: (ids: [String], at: ContinuousClock.Instant)]>([:])
+    private let entries = Locked<[String: (ids: [String], at: ContinuousClock.Instant)]>([:])
 
     /// The cached ids for `key` if younger than `maximumAge`, else what `load` returns (cached if not nil).
     func ids(for key: String, maximumAge: Duration, load: () -> [String]?) -> [String]? {

@@ -1,5 +1,6 @@
 import CLibEdit
 import Foundation
+import SortieKit
 import Synchronization
 
 /// The `LineEditor` of `sortiectl shell`: libedit (editline(3)) with emacs key bindings, a
@@ -29,7 +30,7 @@ final class EditLineEditor: LineEditor {
 
     /// Requests to the editor's thread, in order.
     private final class Channel: Sendable {
-        private let requests = Mutex<[Request]>([])
+        private let requests = Locked<[Request]>([])
         private let wake = DispatchSemaphore(value: 0)
 
         func submit(_ request: Request) {

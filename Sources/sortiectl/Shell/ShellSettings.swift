@@ -19,10 +19,10 @@ final class ShellSettings: Sendable {
         var verbose = 0
     }
 
-    private let state: Mutex<Values>
+    private let state: Locked<Values>
 
     init(_ values: Values = Values()) {
-        state = Mutex(values)
+        state = Locked(values)
     }
 
     var values: Values {

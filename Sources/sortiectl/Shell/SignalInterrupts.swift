@@ -1,4 +1,5 @@
 import Foundation
+import SortieKit
 import Synchronization
 
 /// Ctrl-C for `sortiectl shell`: SIGINT cancels the running command, or discards the line being
@@ -16,7 +17,7 @@ final class SignalInterrupts: ShellInterrupts {
     /// Readable when Ctrl-C was pressed at the prompt.
     let promptDescriptor: Int32
     private let promptWriteDescriptor: Int32
-    private let waiters = Mutex<Waiters>(Waiters())
+    private let waiters = Locked<Waiters>(Waiters())
 
     private struct Waiters {
         var next: UInt64 = 0

@@ -176,7 +176,7 @@ struct ServerAuthUnitTests {
     }
 
     @Test func ticketsBindSessionUserAndTime() {
-        let clock = Mutex(Date(timeIntervalSince1970: 1_000_000))
+        let clock = Locked(Date(timeIntervalSince1970: 1_000_000))
         let signer = WebSocketTicketSigner(key: Array("k".utf8), lifetime: .seconds(60), now: { clock.withLock { $0 } })
         let ticket = signer.ticket(sessionID: "abc", userID: "alice")
         #expect(signer.verify(ticket, sessionID: "abc", userID: "alice"))

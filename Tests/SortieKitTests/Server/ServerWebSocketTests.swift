@@ -72,7 +72,7 @@ struct ServerWebSocketTests {
                 var generator = SystemRandomNumberGenerator()
                 let sizes = [1, 125, 126, 65_535, 65_536, 300_000, 900_000]
                 let messages = sizes.map { size in (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) } }
-                let received = Mutex<[[UInt8]]>([])
+                let received = Locked<[[UInt8]]>([])
                 var wsConfiguration = WebSocketClientConfiguration(maxFrameSize: 1 << 20)
                 wsConfiguration.additionalHeaders[.secWebSocketProtocol] = "binary"
                 try await client.ws(session.url, configuration: wsConfiguration) { inbound, outbound, _ in

@@ -50,7 +50,7 @@ struct SessionEngineSandboxTests {
         let engine = try Self.engine(sandbox)
         let session = try await engine.create(appID: "desk", userID: "bob")
         try await sandbox.control(.delete, "/sandbox/requests")
-        let stages = Mutex<[SessionProgress]>([])
+        let stages = Locked<[SessionProgress]>([])
         let ready = try await engine.waitUntilReady(session, timeout: .seconds(20)) { stage in stages.withLock { $0.append(stage) } }
         #expect(ready.status == .running)
         #expect(stages.withLock { $0.last } == .ready)
@@ -149,7 +149,7 @@ struct SessionEngineSandboxTests {
     @Test func listFiltersAndPrefixes() async throws {
         let sandbox = try Sandbox.start()
         defer { sandbox.stop() }
-        let ids = Mutex([UUID(uuidString: "aaaa1111-0000-4000-8000-000000000001")!, UUID(uuidString: "aaaa2222-0000-4000-8000-000000000002")!,
+        let ids = Locked([UUID(uuidString: "aaaa1111-0000-4000-8000-000000000001")!, UUID(uuidString: "aaaa2222-0000-4000-8000-000000000002")!,
                          UUID(uuidString: "bbbb0000-0000-4000-8000-000000000003")!])
         let engine = try Self.engine(sandbox, ids: { ids.withLock { $0.removeFirst() } })
         _ = try await engine.create(appID: "desk", userID: "ivy")
@@ -193,7 +193,7 @@ struct SessionEngineSandboxTests {
     @Test func reapRemovesExpiredAndFailedSessions() async throws {
         let sandbox = try Sandbox.start(readyDelay: 0.2)
         defer { sandbox.stop() }
-        let clock = Mutex(Date())
+        let clock = Locked(Date())
         var settings = SessionSettings()
         settings.sessionTimeoutMinutes = 60
         let engine = try Self.engine(sandbox, settings: settings, now: { clock.withLock { $0 } })
@@ -218,7 +218,7 @@ struct SessionEngineSandboxTests {
     @Test func reapEndsRunningSessionsIdlePastTheIdleTimeout() async throws {
         let sandbox = try Sandbox.start(readyDelay: 0.2)
         defer { sandbox.stop() }
-        let clock = Mutex(Date())
+        let clock = Locked(Date())
         var settings = SessionSettings()
         settings.sessionTimeoutMinutes = 600
         settings.idleTimeoutMinutes = 30

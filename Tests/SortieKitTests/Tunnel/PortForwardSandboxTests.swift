@@ -24,7 +24,7 @@ struct PortForwardSandboxTests {
 
     /// Records tunnel events.
     final class Events: Sendable {
-        private let list = Mutex<[PortForwardTunnel.Event]>([])
+        private let list = Locked<[PortForwardTunnel.Event]>([])
         func record(_ event: PortForwardTunnel.Event) { list.withLock { $0.append(event) } }
         var all: [PortForwardTunnel.Event] { list.withLock { $0 } }
         var failures: [any Error] {

@@ -132,7 +132,7 @@ enum EchoClient {
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         defer { close(fd) }
-        let sentHash = Mutex<UInt64>(0)
+        let sentHash = Locked<UInt64>(0)
         let writerDone = DispatchSemaphore(value: 0)
         let writer = Thread {
             var hasher = StreamHasher()

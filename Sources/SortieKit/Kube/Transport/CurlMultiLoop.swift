@@ -101,7 +101,7 @@ final class CurlMultiLoop: Sendable {
 
     /// Commands from any thread to the loop thread.
     private final class CommandQueue: Sendable {
-        let queue = Mutex<[Command]>([])
+        let queue = Locked<[Command]>([])
         func push(_ command: Command) { queue.withLock { $0.append(command) } }
         func drain() -> [Command] { queue.withLock { q in defer { q.removeAll() }; return q } }
     }
