@@ -5,8 +5,9 @@ import Logging
 /// Watches one proxied WebSocket connection: ends it after the connection idle timeout or when
 /// a write has waited `stallTimeout` for a peer that stopped reading (a frozen app or viewer;
 /// without this a stuck relay would keep its connection slot, its upstream connection and its
-/// buffered frames even after the client left), and records the session's VNC activity on its pod (`sortie.io/last-activity`) so the reaper —
-/// on whichever replica leads — can end sessions nobody has used for `SESSION_IDLE_TIMEOUT`.
+/// buffered frames even after the client left), and records the session's VNC activity on its
+/// pod (`sortie.io/last-activity`) so the reaper — on whichever replica leads — can end
+/// sessions nobody has used for `SESSION_IDLE_TIMEOUT`.
 ///
 /// Activity is written when the connection opens and then at most once per `recordInterval`
 /// while traffic flows, so a busy stream costs one small PATCH a minute, not one per frame.

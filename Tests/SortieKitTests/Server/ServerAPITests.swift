@@ -109,6 +109,14 @@ struct ServerAPITests {
             let huge = try await client.createSession(#"{"app_id": "desk", "pad": ""# + String(repeating: "x", count: 70_000) + #""}"#)
             #expect(huge.status == .contentTooLarge)
             #expect(huge.errorCode == "payload_too_large")
+            // A path that exists, with a method it does not answer: 405 and what it does answer.
+            let wrongMethod = try await client.execute(uri: "/api/sessions", method: .put, headers: [:], body: nil)
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.errorCode == "method_not_allowed")
+            #expect(wrongMethod.headers[.allow] == "GET, HEAD, POST")
+            // Control characters in a user id (with --auth none the body names the owner).
+            let control = try await client.createSession(#"{"app_id": "desk", "user_id": "a\u0003b"}"#)
+            #expect(control.status == .unprocessableContent, "\(control.text)")
         }
     }
 
