@@ -101,11 +101,12 @@ extension SessionEngine {
         }
         // Read-modify-write, retried on conflict (client-go's RetryOnConflict): a concurrent
         // writer changed the quota (409 Conflict) or created it first (409 AlreadyExists).
-        for attempt in 1...5 {
+        for attempt in 1...10 {
             do {
                 return try await mergeQuota(name: name, hard: hard, dryRun: dryRun)
-            } catch let error as KubeAPIError where (error.reason == .conflict || error.reason == .alreadyExists) && attempt < 5 {
-                try await Task.sleep(for: .milliseconds(10 * attempt))
+            } catch let error as KubeAPIError where (error.reason == .conflict || error.reason == .alreadyExists) && attempt < 10 {
+                // Jittered, so writers that collided do not collide again in step.
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...25) * attempt))
             }
         }
         return try await mergeQuota(name: name, hard: hard, dryRun: dryRun)

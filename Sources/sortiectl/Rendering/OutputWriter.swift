@@ -18,7 +18,7 @@ enum OutputWriter {
             // Through a typed JSON tree: JSONSerialization's NSNumbers would come out of Yams as
             // floats (`5.9e+3`, `0e+0` for false), which kubectl would not read back the same.
             let tree = try JSONDecoder().decode(JSONValue.self, from: data)
-            console.write(try Yams.dump(object: tree.native, sortKeys: true))
+            console.write(try Yams.serialize(node: tree.yamlNode, sortKeys: true))
         default:
             console.print(String(decoding: data, as: UTF8.self))
         }
@@ -41,16 +41,18 @@ enum JSONValue: Decodable {
         else { self = .object(try container.decode([String: JSONValue].self)) }
     }
 
-    /// Swift values Yams writes with their YAML types.
-    var native: Any {
+    /// The YAML node with the same types: strings a YAML reader would take for something else
+    /// (`2026-11-22T10:30:00Z` a timestamp, `true` a boolean, `5900` a number) are quoted.
+    var yamlNode: Node {
         switch self {
-        case .null: NSNull()
-        case .bool(let value): value
-        case .integer(let value): Int(value)
-        case .number(let value): value
-        case .string(let value): value
-        case .array(let values): values.map(\.native)
-        case .object(let fields): fields.mapValues(\.native)
+        case .null: Node("null")
+        case .bool(let value): Node(value ? "true" : "false")
+        case .integer(let value): Node(String(value))
+        case .number(let value): Node(String(value))
+        case .string(let value):
+            Node(value, .implicit, Resolver.default.resolveTag(of: Node(value)) == .str ? .any : .doubleQuoted)
+        case .array(let values): Node(values.map(\.yamlNode))
+        case .object(let fields): Node(fields.sorted { $0.key < $1.key }.map { (Node($0.key), $0.value.yamlNode) })
         }
     }
 }
