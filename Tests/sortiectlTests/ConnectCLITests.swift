@@ -315,7 +315,9 @@ final class CLIProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: cleanSignals[0])
         process.arguments = Array(cleanSignals.dropFirst()) + [executable] + arguments
-        process.environment = environment
+        // Sanitizer settings always reach the binary under test (scripts/sanitizers.sh).
+        let sanitizers = ProcessInfo.processInfo.environment.filter { $0.key.hasSuffix("SAN_OPTIONS") }
+        process.environment = environment.merging(sanitizers) { own, _ in own }
         process.standardInput = FileHandle.nullDevice
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
