@@ -69,4 +69,4 @@ func parseDuration(_ text: String, flag: String) throws -> Duration {
 }
 
 /// The longest duration any flag accepts: a year.
-let maximumDurationSeconds: Double = 365 * 24 * 3600
+let maximumDurationSeconds = Double(SessionSettings.maximumSeconds)

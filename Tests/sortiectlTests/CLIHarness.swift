@@ -34,8 +34,7 @@ func runCLI(_ arguments: [String], environment: [String: String]) async -> CLIRe
 
 /// The environment for commands against a sandbox, with the example catalog.
 func sandboxEnvironment(_ sandbox: Sandbox, _ extra: [String: String] = [:]) -> [String: String] {
-    // Sanitizer settings reach the binaries under test (scripts/sanitizers.sh).
-    let sanitizers = ProcessInfo.processInfo.environment.filter { $0.key.hasSuffix("SAN_OPTIONS") }
-    return ["KUBECONFIG": sandbox.kubeconfigPath, "SORTIE_APPS": Sandbox.repositoryRoot + "/examples/apps.json",
-            "HOME": NSTemporaryDirectory(), "USER": "tester"].merging(sanitizers) { _, new in new }.merging(extra) { _, new in new }
+    // (CLIProcess adds the sanitizer settings of scripts/sanitizers.sh to every child.)
+    ["KUBECONFIG": sandbox.kubeconfigPath, "SORTIE_APPS": Sandbox.repositoryRoot + "/examples/apps.json",
+     "HOME": NSTemporaryDirectory(), "USER": "tester"].merging(extra) { _, new in new }
 }

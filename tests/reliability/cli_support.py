@@ -49,7 +49,7 @@ APPS = ROOT / "examples" / "apps.json"
 MAN = ROOT / "man"
 sys.path.insert(0, str(ROOT / "bench"))
 from sandbox_process import SandboxProcess  # noqa: E402
-from serve_support import wait_for  # noqa: E402,F401  (one implementation for both support modules)
+from serve_support import free_port, http, wait_for  # noqa: E402,F401  (one implementation for both support modules)
 
 # The exit codes documented in README.md / ErrorPresenter.swift for a failure.
 DOCUMENTED_FAILURES = {1, 2, 3, 4, 5, 6, 7, 64}
@@ -451,25 +451,6 @@ class Sandbox(SandboxProcess):
 
 
 # -- serve ------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(method, url, body=None, headers=None, timeout=15.0):
-    """(status, headers dict with lower-case keys, body bytes); 4xx/5xx returned, not raised."""
-    data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
-    request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
-    if isinstance(body, (dict, list)):
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
-
 
 class Serve:
     """`sortiectl serve` on a free port (kept across restarts), logging to `log_path`."""

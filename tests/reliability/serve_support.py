@@ -115,16 +115,16 @@ def write_token_file(path: Path) -> Path:
 
 
 def http(method, url, body=None, headers=None, timeout=10.0):
-    """One request; returns (status, headers, body bytes) also for 4xx/5xx."""
+    """One request: (status, headers with lower-case names, body bytes); 4xx/5xx are returned, not raised."""
     data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
     request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
     if isinstance(body, (dict, list)):
         request.add_header("Content-Type", "application/json")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
 
 class ServeStack:

@@ -37,6 +37,12 @@ public struct SessionSettings: Sendable, Equatable {
     public var maxSessionsTotal: Int
     public var sidecarMode: SidecarMode
 
+    /// The largest values the settings take: a year of minutes or seconds (more would overflow
+    /// when turned into time spans), a million sessions.
+    public static let maximumMinutes = 525_600
+    public static let maximumSeconds = 31_536_000
+    public static let maximumSessions = 1_000_000
+
     public static let defaultVNCSidecarImage = "ghcr.io/rjsadow/sortie-vnc-sidecar:latest"
 
     /// Settings with every value given or defaulted.
@@ -71,14 +77,12 @@ public struct SessionSettings: Sendable, Equatable {
             guard let raw = environment[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
             return raw
         }
-        func number(_ key: String, _ unit: String, minimum: Int, default fallback: Int) throws(SessionSettingsError) -> Int {
+        func number(_ key: String, _ unit: String, minimum: Int, maximum: Int, default fallback: Int) throws(SessionSettingsError) -> Int {
             guard let raw = value(key) else { return fallback }
             guard let parsed = Int(raw) else {
                 throw SessionSettingsError(variable: key, value: environment[key] ?? raw,
                                            expected: "a whole number of \(unit)")
             }
-            // Durations and counts beyond these would overflow when turned into time spans.
-            let maximum = unit.hasPrefix("seconds") ? 31_536_000 : (unit.hasPrefix("minutes") ? 525_600 : 1_000_000)
             guard parsed <= maximum else {
                 throw SessionSettingsError(variable: key, value: environment[key] ?? raw,
                                            expected: "a whole number of \(unit), at most \(maximum)")
@@ -97,10 +101,10 @@ public struct SessionSettings: Sendable, Equatable {
             }
             namespace = ns
         }
-        sessionTimeoutMinutes = try number("SESSION_TIMEOUT", "minutes", minimum: 1, default: sessionTimeoutMinutes)
-        cleanupIntervalMinutes = try number("SESSION_CLEANUP_INTERVAL", "minutes", minimum: 1, default: cleanupIntervalMinutes)
-        podReadyTimeoutSeconds = try number("POD_READY_TIMEOUT", "seconds", minimum: 1, default: podReadyTimeoutSeconds)
-        idleTimeoutMinutes = try number("SESSION_IDLE_TIMEOUT", "minutes (0 = never)", minimum: 0, default: idleTimeoutMinutes)
+        sessionTimeoutMinutes = try number("SESSION_TIMEOUT", "minutes", minimum: 1, maximum: Self.maximumMinutes, default: sessionTimeoutMinutes)
+        cleanupIntervalMinutes = try number("SESSION_CLEANUP_INTERVAL", "minutes", minimum: 1, maximum: Self.maximumMinutes, default: cleanupIntervalMinutes)
+        podReadyTimeoutSeconds = try number("POD_READY_TIMEOUT", "seconds", minimum: 1, maximum: Self.maximumSeconds, default: podReadyTimeoutSeconds)
+        idleTimeoutMinutes = try number("SESSION_IDLE_TIMEOUT", "minutes (0 = never)", minimum: 0, maximum: Self.maximumMinutes, default: idleTimeoutMinutes)
         if let image = value("SORTIE_VNC_SIDECAR_IMAGE") {
             guard ImageReference.isPlausible(image) else {
                 throw SessionSettingsError(variable: "SORTIE_VNC_SIDECAR_IMAGE", value: image,
@@ -108,8 +112,8 @@ public struct SessionSettings: Sendable, Equatable {
             }
             vncSidecarImage = image
         }
-        maxSessionsPerUser = try number("SORTIE_MAX_SESSIONS_PER_USER", "sessions (0 = unlimited)", minimum: 0, default: maxSessionsPerUser)
-        maxSessionsTotal = try number("SORTIE_MAX_SESSIONS", "sessions (0 = unlimited)", minimum: 0, default: maxSessionsTotal)
+        maxSessionsPerUser = try number("SORTIE_MAX_SESSIONS_PER_USER", "sessions (0 = unlimited)", minimum: 0, maximum: Self.maximumSessions, default: maxSessionsPerUser)
+        maxSessionsTotal = try number("SORTIE_MAX_SESSIONS", "sessions (0 = unlimited)", minimum: 0, maximum: Self.maximumSessions, default: maxSessionsTotal)
         if let mode = value("SORTIE_SIDECAR_MODE") {
             guard let parsed = SidecarMode(rawValue: mode) else {
                 throw SessionSettingsError(variable: "SORTIE_SIDECAR_MODE", value: mode,

@@ -27,17 +27,9 @@ public final class StaticTokenFile: Sendable {
     /// - Throws: `FileSystemError` when the file cannot be read at start (a typo should stop the server).
     public init(path: String) throws {
         self.path = path
-        guard Self.isRegularFile(path) else {
-            throw FileSystemError(path: path, reason: "the token file is not a regular file")
-        }
-        guard FileManager.default.isReadableFile(atPath: path), reloadIfChanged(force: true) else {
-            throw FileSystemError(path: path, reason: "cannot read the token file")
-        }
-    }
-
-    /// Only regular files are read: a FIFO would block the reader, a directory has no tokens.
-    static func isRegularFile(_ path: String) -> Bool {
-        (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
+        // The same check as every reload, but a file unusable at start stops the server.
+        _ = try LocalFileSystem.readRegularFile(path)
+        guard reloadIfChanged(force: true) else { throw FileSystemError(path: path, reason: "cannot be read") }
     }
 
     /// The entry for a bearer token, if any (constant-time comparison per entry).
@@ -63,7 +55,8 @@ public final class StaticTokenFile: Sendable {
         let stamp = (attributes?[.modificationDate] as? Date, (attributes?[.size] as? NSNumber)?.intValue ?? -1)
         let unchanged = state.withLock { state in state.stamp.map { $0.0 == stamp.0 && $0.1 == stamp.1 } ?? false }
         if unchanged && !force { return false }
-        guard Self.isRegularFile(path), let data = FileManager.default.contents(atPath: path) else { return false }
+        // Only a regular file is read (a FIFO would block, a directory has no tokens).
+        guard let data = try? LocalFileSystem.readRegularFile(path) else { return false }
         let entries = StaticTokenFile.parse(String(decoding: data, as: UTF8.self))
         state.withLock { state in
             state.entries = Dictionary(entries.map { ($0.token, $0) }, uniquingKeysWith: { first, _ in first })

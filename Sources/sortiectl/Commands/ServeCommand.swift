@@ -81,10 +81,11 @@ struct ServeCommand: SortieCommand {
         for cidr in trustedProxies where CIDR(cidr) == nil {
             throw ValidationError("--trusted-proxy \"\(cidr)\" is not an IP address or CIDR")
         }
-        for (flag, value, maximum) in [("--session-timeout", sessionTimeout, 525_600), ("--cleanup-interval", cleanupInterval, 525_600),
-                                       ("--pod-ready-timeout", podReadyTimeout, 31_536_000), ("--session-idle-timeout", sessionIdleTimeout, 525_600)] {
-            if let value, value < (flag == "--session-idle-timeout" ? 0 : 1) || value > maximum {
-                throw ValidationError("\(flag) must be between \(flag == "--session-idle-timeout" ? 0 : 1) and \(maximum) (a year)")
+        let minutes = SessionSettings.maximumMinutes, seconds = SessionSettings.maximumSeconds
+        for (flag, value, range) in [("--session-timeout", sessionTimeout, 1...minutes), ("--cleanup-interval", cleanupInterval, 1...minutes),
+                                     ("--pod-ready-timeout", podReadyTimeout, 1...seconds), ("--session-idle-timeout", sessionIdleTimeout, 0...minutes)] {
+            if let value, !range.contains(value) {
+                throw ValidationError("\(flag) must be between \(range.lowerBound) and \(range.upperBound) (a year)")
             }
         }
         for (flag, value) in [("--max-connections-per-session", maxConnectionsPerSession),

@@ -49,6 +49,8 @@ struct SessionSettingsTests {
         ("SESSION_TIMEOUT", "0", #"SESSION_TIMEOUT="0": expected a whole number of minutes, at least 1"#),
         ("SESSION_CLEANUP_INTERVAL", "-5", #"SESSION_CLEANUP_INTERVAL="-5": expected a whole number of minutes, at least 1"#),
         ("POD_READY_TIMEOUT", "2m", #"POD_READY_TIMEOUT="2m": expected a whole number of seconds"#),
+        ("SESSION_CLEANUP_INTERVAL", "9223372036854775807", #"SESSION_CLEANUP_INTERVAL="9223372036854775807": expected a whole number of minutes, at most 525600"#),
+        ("POD_READY_TIMEOUT", "31536001", #"POD_READY_TIMEOUT="31536001": expected a whole number of seconds, at most 31536000"#),
         ("SESSION_IDLE_TIMEOUT", "-1", #"SESSION_IDLE_TIMEOUT="-1": expected a whole number of minutes (0 = never)"#),
         ("SORTIE_MAX_SESSIONS_PER_USER", "many", #"SORTIE_MAX_SESSIONS_PER_USER="many": expected a whole number of sessions (0 = unlimited)"#),
         ("SORTIE_MAX_SESSIONS", "-1", #"SORTIE_MAX_SESSIONS="-1": expected a whole number of sessions (0 = unlimited)"#),
