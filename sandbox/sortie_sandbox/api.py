@@ -289,6 +289,10 @@ class Api:
         if kdef.namespaced:
             out["namespace"] = ns
         out["uid"] = new_uid()
+        if not dry:
+            # set by the store; the key is here for the real server's order (after uid), so that the
+            # stored object needs no reordering after the watchers have been handed it
+            out["resourceVersion"] = ""
         if kdef.generation:
             out["generation"] = 1
         out["creationTimestamp"] = t
@@ -306,13 +310,7 @@ class Api:
         obj = dict({"metadata": out}, **body)
         if dry:
             return json_response(self._wire(kdef, obj), 201, headers)
-        # keep canonical key order: metadata first
         stored = self.cluster.store.create(kdef.resource, obj)
-        md2 = stored["metadata"]
-        # move resourceVersion right after uid, like the real server
-        order = ["name", "generateName", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp"]
-        stored["metadata"] = {k: md2[k] for k in order if k in md2} | {k: v for k, v in md2.items()
-                                                                         if k not in order}
         kdef.after_create(stored)
         return json_response(self._wire(kdef, stored), 201, headers)
 

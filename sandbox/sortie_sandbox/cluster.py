@@ -1,6 +1,5 @@
 """Shared server state: the store, runtime settings, namespaces, events, pod IPs and logs."""
 import asyncio
-import copy
 import dataclasses
 import time
 
@@ -55,11 +54,18 @@ class Cluster:
         return f"127.1.{(n >> 8) & 255}.{n & 255}"
 
     def mutate_pod(self, ns, name, uid, fn):
-        """Deep-copies the pod, applies fn, stores it (MODIFIED). No-op if the pod is gone/replaced."""
+        """Copies the pod, applies fn, stores it (MODIFIED). No-op if the pod is gone/replaced.
+
+        Only the pod, its metadata and its spec are copied (not a deep copy: that was most of the
+        sandbox's CPU time per pod): fn may set keys of those three dicts and replace whole
+        sub-objects (status), but must not change anything nested in place."""
         cur = self.store.get("pods", ns, name)
         if cur is None or cur["metadata"]["uid"] != uid:
             return None
-        pod = copy.deepcopy(cur)
+        pod = dict(cur)
+        pod["metadata"] = dict(cur["metadata"])
+        if "spec" in cur:
+            pod["spec"] = dict(cur["spec"])
         if fn(pod) is False:
             return None
         return self.store.update("pods", pod)

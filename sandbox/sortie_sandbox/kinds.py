@@ -1,7 +1,6 @@
 """The resource kinds the sandbox serves and their per-kind behaviour (defaults, validation,
 admission, status controllers, deletion semantics)."""
 import asyncio
-import copy
 
 from . import podsecurity, quota
 from .errors import invalid
@@ -77,7 +76,9 @@ class Pods(Kind):
         ns_obj = self.cluster.store.get("namespaces", "", ns)
         podsecurity.admit(obj, podsecurity.namespace_level(ns_obj, self.cluster.settings.pod_security))
         store = self.cluster.store
-        quota.admit(obj, store.list("resourcequotas", ns), store.list("pods", ns))
+        quotas = store.list("resourcequotas", ns)
+        if quotas:  # the pods of the namespace are only needed to add up usage
+            quota.admit(obj, quotas, store.list("pods", ns))
 
     def after_create(self, obj):
         if self.cluster.kubelet:
@@ -104,7 +105,7 @@ class Pods(Kind):
         if md.get("deletionTimestamp") and md.get("deletionGracePeriodSeconds", grace) <= grace:
             return 200, obj
         import datetime
-        new = copy.deepcopy(obj)
+        new = dict(obj, metadata=dict(obj["metadata"]))  # only metadata changes (see store.py)
         nmd = new["metadata"]
         nmd["deletionTimestamp"] = ts(now() + datetime.timedelta(seconds=grace))
         nmd["deletionGracePeriodSeconds"] = grace
@@ -162,7 +163,8 @@ class ResourceQuotas(Kind):
         self._schedule(obj["metadata"]["namespace"])
 
     def _on_change(self, ch):
-        if ch.resource == "pods":
+        # (no quota anywhere, the usual case: nothing to recompute on the many kubelet pod writes)
+        if ch.resource == "pods" and self.cluster.store.objects["resourcequotas"]:
             self._schedule(ch.obj["metadata"]["namespace"])
 
     def _schedule(self, ns):
@@ -177,11 +179,14 @@ class ResourceQuotas(Kind):
     def _recompute(self, ns):
         self._pending.discard(ns)
         store = self.cluster.store
+        quotas = store.list("resourcequotas", ns)
+        if not quotas:  # the usual case: don't list (sort) every pod of the namespace for nothing
+            return
         pods = store.list("pods", ns)
-        for q in store.list("resourcequotas", ns):
+        for q in quotas:
             st = quota.status_for(q, pods)
             if q.get("status") != st:
-                nq = copy.deepcopy(q)
+                nq = dict(q, metadata=dict(q["metadata"]))  # new status and managedFields (see store.py)
                 nq["status"] = st
                 mf = [m for m in nq["metadata"].get("managedFields", []) if m.get("subresource") != "status"]
                 mf.insert(0, {"manager": "kube-controller-manager", "operation": "Update", "apiVersion": "v1",
@@ -224,7 +229,7 @@ class Namespaces(Kind):
         md = obj["metadata"]
         if md.get("deletionTimestamp"):
             return 200, obj
-        new = copy.deepcopy(obj)
+        new = dict(obj, metadata=dict(obj["metadata"]))  # new deletionTimestamp and status (see store.py)
         new["metadata"]["deletionTimestamp"] = ts()
         new["status"] = {"phase": "Terminating"}
         new = store.update("namespaces", new)

@@ -115,8 +115,7 @@ class Kubelet:
         run = self.runs.pop(uid, None)
         if run and run.task:
             run.task.cancel()
-        for key in [k for k in self.cluster.logs if k[0] == uid]:
-            pass  # keep logs until the pod object is gone; cleaned in forget()
+        # the pod's logs stay in cluster.logs: a follower woken below still sends its last lines
         ev = self.cluster.log_waiters.pop(uid, None)
         if ev:
             ev.set()

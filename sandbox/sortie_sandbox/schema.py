@@ -88,20 +88,20 @@ def unknown_fields(kind: str, obj) -> list[str]:
 
 
 def _walk(t, v, path, out):
-    if t in (ANY, MAP, S) or v is None:
-        return
+    """t is an object or list type (leaf types are not recursed into, and paths are only built
+    where needed: this runs over every field of every created pod)."""
     if isinstance(t, tuple):
-        if isinstance(v, list):
+        if isinstance(v, list) and not isinstance(t[1], str):
             for i, item in enumerate(v):
                 _walk(t[1], item, f"{path}[{i}]", out)
         return
-    if isinstance(t, dict) and isinstance(v, dict):
+    if isinstance(v, dict):
         for k, sub in v.items():
-            p = f"{path}.{k}" if path else k
-            if k not in t:
-                out.append(p)
-            else:
-                _walk(t[k], sub, p, out)
+            sub_t = t.get(k)
+            if sub_t is None:
+                out.append(f"{path}.{k}" if path else k)
+            elif sub is not None and not isinstance(sub_t, str):
+                _walk(sub_t, sub, f"{path}.{k}" if path else k, out)
 
 
 def drop_unknown(kind: str, obj):

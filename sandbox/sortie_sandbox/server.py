@@ -13,6 +13,7 @@ from .kinds import all_kinds
 from .kubelet import Kubelet
 from .logs import LogHandler
 from .portforward import PortForward
+from .util import dumps
 
 PUBLIC = {"/healthz", "/readyz", "/livez", "/version"}
 FLOWSCHEMA = "3f5a3096-e650-47e0-bd19-da9680df4c1c"
@@ -32,7 +33,8 @@ class Server:
         self.faults = Faults()
         self.reqlog = RequestLog()
         self.control = Control(cluster, self.faults, self.reqlog, self.portforward)
-        self.server_address = "127.0.0.1:0"
+        self.server_address = "127.0.0.1:0"  # set by cli once listening, before any request
+        self._documents: dict[str, bytes] = {}  # see _document()
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self.middleware], client_max_size=64 * 1024 * 1024)
@@ -124,6 +126,15 @@ class Server:
             request["fault"] = fault
         return None
 
+    def _document(self, key, build, headers):
+        """A discovery or OpenAPI document. They do not change while the server runs, and kubectl
+        fetches several per invocation (the OpenAPI root hashes every group's document): each is
+        built and encoded once."""
+        body = self._documents.get(key)
+        if body is None:
+            body = self._documents[key] = dumps(build())
+        return web.Response(body=body, headers=headers, content_type="application/json")
+
     async def route(self, request: web.Request):
         path = request.path
         parts = [p for p in path.split("/") if p]
@@ -136,11 +147,11 @@ class Server:
             if path == "/version":
                 return json_response(discovery.VERSION, headers=h)
             if path == "/api":
-                return json_response(discovery.api_versions(self.server_address), headers=h)
+                return self._document("api", lambda: discovery.api_versions(self.server_address), h)
             if path == "/api/v1":
-                return json_response(discovery.resource_list(self.kinds, "", "v1"), headers=h)
+                return self._document("api/v1", lambda: discovery.resource_list(self.kinds, "", "v1"), h)
             if path == "/apis":
-                return json_response(discovery.api_group_list(self.kinds), headers=h)
+                return self._document("apis", lambda: discovery.api_group_list(self.kinds), h)
             if len(parts) == 2 and parts[0] == "apis":
                 g = discovery.api_group(self.kinds, parts[1])
                 if g is None:
@@ -149,17 +160,21 @@ class Server:
             if len(parts) == 3 and parts[0] == "apis":
                 if discovery.api_group(self.kinds, parts[1]) is None or parts[2] != "v1":
                     raise page_not_found()
-                return json_response(discovery.resource_list(self.kinds, parts[1], parts[2]), headers=h)
+                return self._document(f"apis/{parts[1]}/v1",
+                                      lambda: discovery.resource_list(self.kinds, parts[1], parts[2]), h)
             if path == "/openapi/v2":
-                return json_response(discovery.openapi_v2(self.kinds), headers=h)
+                return self._document("openapi/v2", lambda: discovery.openapi_v2(self.kinds), h)
             if path == "/openapi/v3":
-                return json_response(discovery.openapi_v3_root(self.kinds), headers=h)
+                return self._document("openapi/v3", lambda: discovery.openapi_v3_root(self.kinds), h)
             if path.startswith("/openapi/v3/"):
                 rest = parts[2:]
                 if rest == ["api", "v1"]:
-                    return json_response(discovery.openapi_v3(self.kinds, "", "v1"), headers=h)
+                    return self._document("openapi/v3/api/v1", lambda: discovery.openapi_v3(self.kinds, "", "v1"), h)
                 if len(rest) == 3 and rest[0] == "apis":
-                    return json_response(discovery.openapi_v3(self.kinds, rest[1], rest[2]), headers=h)
+                    if discovery.api_group(self.kinds, rest[1]) is None or rest[2] != "v1":  # not cached
+                        return json_response(discovery.openapi_v3(self.kinds, rest[1], rest[2]), headers=h)
+                    return self._document(f"openapi/v3/apis/{rest[1]}/v1",
+                                          lambda: discovery.openapi_v3(self.kinds, rest[1], rest[2]), h)
                 raise page_not_found()
         if len(parts) >= 2 and parts[0] == "api" and parts[1] == "v1":
             return await self.api.dispatch(request, "", "v1", parts[2:])

@@ -1,10 +1,11 @@
 """The in-memory object store: one global resourceVersion counter across all kinds, a bounded
 history of changes (for watches and exact-version lists) and the set of live watchers.
 
-Stored objects are never mutated in place: writers deep-copy, change, then call update()."""
+Stored objects are never mutated in place: writers copy what they change, then call update().
+Versions may share unchanged sub-objects (a writer copies the dicts on the path to its change, not
+necessarily the whole object), so nothing nested in a stored object may be changed in place either."""
 import asyncio
 import collections
-import copy
 import itertools
 
 from .errors import gone
@@ -28,7 +29,9 @@ class Watcher:
         self.queue: asyncio.Queue = asyncio.Queue()
         self.closed = False
 
-    def offer(self, change: Change):
+    def offer(self, change: Change, encoded: dict | None = None):
+        """Queues the event(s) this change means for the watcher. `encoded` ({event type: JSON line})
+        is shared by the watchers offered the same change, so that it is encoded once (watch.py)."""
         obj, prev = change.obj, change.prev
         if self.namespace and obj["metadata"].get("namespace") != self.namespace:
             return
@@ -36,13 +39,13 @@ class Watcher:
         if change.type == "MODIFIED":
             was_m = prev is not None and self.match(prev)
             if now_m and was_m:
-                self.queue.put_nowait(("MODIFIED", obj, change.rv))
+                self.queue.put_nowait(("MODIFIED", obj, encoded))
             elif now_m:
-                self.queue.put_nowait(("ADDED", obj, change.rv))
+                self.queue.put_nowait(("ADDED", obj, encoded))
             elif was_m:
-                self.queue.put_nowait(("DELETED", obj, change.rv))
+                self.queue.put_nowait(("DELETED", obj, encoded))
         elif now_m:
-            self.queue.put_nowait((change.type, obj, change.rv))
+            self.queue.put_nowait((change.type, obj, encoded))
 
     def close(self):
         if not self.closed:
@@ -94,7 +97,7 @@ class Store:
         prev = self.objects[resource].pop((namespace or "", name), None)
         if prev is None:
             return None
-        obj = copy.deepcopy(prev)
+        obj = dict(prev, metadata=dict(prev["metadata"]))  # only the resourceVersion changes
         obj["metadata"]["resourceVersion"] = self.next_rv()
         self._record("DELETED", resource, obj, prev)
         return obj
@@ -104,9 +107,11 @@ class Store:
         self.history.append(ch)
         while len(self.history) > self.window:
             self.compacted_rv = self.history.popleft().rv
-        for w in list(self.watchers):
-            if w.resource == resource:
-                w.offer(ch)
+        if self.watchers:
+            encoded: dict = {}
+            for w in list(self.watchers):
+                if w.resource == resource:
+                    w.offer(ch, encoded)
         for fn in self.listeners:
             fn(ch)
 

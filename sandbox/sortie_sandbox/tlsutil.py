@@ -97,6 +97,9 @@ class Pki:
         ctx.load_verify_locations(cadata=self.ca_pem.decode())
         ctx.verify_mode = ssl.CERT_OPTIONAL
         ctx.set_alpn_protocols(["http/1.1"])
+        # One TLS 1.3 session ticket per connection, as Go's crypto/tls (the real API server) sends;
+        # OpenSSL's default of two cost ~0.2 ms of CPU each per handshake.
+        ctx.num_tickets = 1
         return ctx
 
 

@@ -2,6 +2,7 @@
 import datetime
 import json
 import os
+import time
 import uuid
 
 
@@ -9,14 +10,30 @@ def now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
+_second = [-1, ""]  # the last Unix second formatted by _rfc3339_second, and its text
+
+
+def _rfc3339_second(sec: int) -> str:
+    """'YYYY-MM-DDTHH:MM:SS' (UTC) of a Unix second. Cached: a pod create and its kubelet writes take
+    dozens of timestamps, nearly all in the same second, and strftime is comparatively slow."""
+    if _second[0] != sec:
+        _second[:] = sec, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec))
+    return _second[1]
+
+
 def ts(t: datetime.datetime | None = None) -> str:
     """RFC 3339 with second precision, as metav1.Time."""
-    return (t or now()).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if t is not None:
+        return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _rfc3339_second(time.time_ns() // 1_000_000_000) + "Z"
 
 
 def micro_ts(t: datetime.datetime | None = None) -> str:
     """RFC 3339 with microseconds, as metav1.MicroTime."""
-    return (t or now()).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if t is not None:
+        return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    sec, ns = divmod(time.time_ns(), 1_000_000_000)
+    return f"{_rfc3339_second(sec)}.{ns // 1000:06d}Z"
 
 
 def parse_ts(s: str) -> datetime.datetime:

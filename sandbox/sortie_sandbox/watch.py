@@ -54,12 +54,19 @@ async def serve(request, cluster, kdef, namespace, match, params, headers):
     resp.enable_chunked_encoding()
     await resp.prepare(request)
 
-    def encode(type_, obj, first=[True]):
+    def encode(type_, obj, encoded=None, first=[True]):
         if as_table and type_ not in ("BOOKMARK", "ERROR"):
             meta = {"resourceVersion": obj["metadata"].get("resourceVersion", "")}
             obj = tables.table(kdef.kind, kdef.api_version, [obj], meta, include_object, with_columns=first[0])
             first[0] = False
         elif type_ not in ("BOOKMARK", "ERROR"):
+            if encoded is not None:
+                # every plain watcher of this change sends the same line: encode it once (stored
+                # objects are never mutated, see store.py)
+                line = encoded.get(type_)
+                if line is None:
+                    line = encoded[type_] = encode(type_, obj)
+                return line
             obj = dict({"kind": kdef.kind, "apiVersion": kdef.api_version}, **obj)
         return dumps({"type": type_, "object": obj}) + b"\n"
 
@@ -127,8 +134,8 @@ async def serve(request, cluster, kdef, namespace, match, params, headers):
                 break
             buf = bytearray()
             while item is not None:
-                type_, o, _ = item
-                buf += encode(type_, o)
+                type_, o, encoded = item
+                buf += encode(type_, o, encoded)
                 sent += 1
                 if cut_after is not None and sent >= cut_after:
                     await resp.write(bytes(buf))
