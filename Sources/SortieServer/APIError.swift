@@ -26,10 +26,15 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: jsonBody()))
+    }
+
+    /// The body: `{"error": "<code>", "message": "<sentence>"}`.
+    func jsonBody() -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = try encoder.encode(["error": code, "message": message])
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        // Encoding a dictionary of strings cannot fail.
+        return ByteBuffer(bytes: (try? encoder.encode(["error": code, "message": message])) ?? Data())
     }
 
     // MARK: The vocabulary

@@ -101,13 +101,14 @@ enum OpenAPIDocument {
             "security": [{"bearerAuth": []}, {}],
             "responses": {
               "101": {"description": "Switching protocols."},
-              "400": {"description": "A refused upgrade (a request with Upgrade headers that is refused for any reason gets a bare 400, connection closed); the same GET without the Upgrade headers answers with the reason: 401, 403, 404, 409 or 429 and the JSON error body."},
+              "400": {"$ref": "#/components/responses/Error"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "403": {"$ref": "#/components/responses/Error"},
               "404": {"$ref": "#/components/responses/NotFound"},
               "409": {"$ref": "#/components/responses/Error"},
               "426": {"$ref": "#/components/responses/Error"},
               "429": {"$ref": "#/components/responses/TooManyRequests"},
+              "502": {"$ref": "#/components/responses/Error"},
               "503": {"$ref": "#/components/responses/Unavailable"}
             }
           }

@@ -1,7 +1,6 @@
 import Foundation
 import SortieKit
 import Hummingbird
-import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
 
@@ -42,9 +41,6 @@ public func buildServerApplication(
 
     allowedMethods.register(router.routes.map { ($0.path, $0.method) })
 
-    let wsRouter = Router(context: SortieRequestContext.self)
-    webSockets.addRoutes(to: wsRouter)
-
     var services: [any Service] = [
         SessionWatchService(client: engine.client, namespace: engine.settings.namespace, store: state.store, logger: logger),
     ]
@@ -60,9 +56,8 @@ public func buildServerApplication(
     }
     return Application(
         router: router,
-        server: .guardedHTTP1WebSocketUpgrade(webSocketRouter: wsRouter, configuration: .init(
-            http1: .init(idleTimeout: .seconds(120)),
-            ws: .init(maxFrameSize: 1 << 20)), requestHeadTimeout: configuration.requestHeadTimeout),
+        server: .serve(gate: webSockets, http1: .init(idleTimeout: .seconds(120)),
+                       requestHeadTimeout: configuration.requestHeadTimeout),
         configuration: .init(address: .hostname(configuration.address, port: configuration.port), serverName: "sortie"),
         services: services,
         logger: logger
@@ -82,6 +77,9 @@ func makeServerState(configuration: ServerConfiguration, engine: SessionEngine, 
         metrics: metrics,
         createLimiter: CreateRateLimiter(perMinute: configuration.createsPerMinute),
         connections: ConnectionCounter(limit: configuration.maxConnectionsPerSession),
+        activity: SessionActivityRecorder(interval: configuration.activityRecordInterval) { podName, date in
+            try await engine.recordActivity(podName: podName, at: date)
+        },
         logger: logger)
 }
 

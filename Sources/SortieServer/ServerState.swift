@@ -15,6 +15,7 @@ public struct ServerState: Sendable {
     public let metrics: ServerMetrics
     let createLimiter: CreateRateLimiter
     let connections: ConnectionCounter
+    let activity: SessionActivityRecorder
     let logger: Logger
 
     var namespace: String { engine.settings.namespace }

@@ -1,13 +1,10 @@
 import SortieKit
 import Hummingbird
-import HummingbirdWebSocket
 import NIOCore
 
-/// The per-request context of `sortiectl serve`: Hummingbird's core storage, the WebSocket
-/// handler slot, the TCP peer (for the trusted-proxy check) and, once authenticated, the identity.
-public struct SortieRequestContext: RequestContext, WebSocketRequestContext {
+/// The per-request context of `sortiectl serve`: Hummingbird's core storage, the TCP peer (for the trusted-proxy check) and, once authenticated, the identity.
+public struct SortieRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    public let webSocket: WebSocketHandlerReference<SortieRequestContext>
     /// The TCP peer's IP address.
     public let peerAddress: String?
     /// Set by ``AuthenticationMiddleware``; `nil` on public routes.
@@ -17,7 +14,6 @@ public struct SortieRequestContext: RequestContext, WebSocketRequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.webSocket = .init()
         self.peerAddress = source.channel.remoteAddress?.ipAddress
     }
 

@@ -1,55 +1,137 @@
 import Foundation
 import SortieKit
 import Hummingbird
-import HummingbirdWebSocket
+import HummingbirdCore
+import HTTPTypes
 import Logging
-import NIOWebSocket
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
-/// `GET /ws/sessions/{id}`: the session's VNC WebSocket, proxied to the pod's websockify.
+/// `GET /ws/sessions/{id}`: the session's VNC WebSocket, relayed to the pod's websockify.
 ///
 /// Who may connect: the session's owner or an admin, shown either by the usual credentials
 /// (bearer token, trusted proxy headers) or — because browsers cannot set headers on a
 /// WebSocket — by the signed ticket in `websocket_url` (`?token=`). A browser's `Origin` must be
-/// allowed (default: the same host the request was sent to). Refusals are decided before the
-/// upgrade and answered as plain HTTP errors by ``addFallbackRoute(to:)``.
-struct WebSocketController {
+/// allowed (default: the same host the request was sent to). Everything is decided before the
+/// `101` (``admit(_:channel:logger:)``, called by ``ServeChannel``): refusals are answered with
+/// their status and JSON body, and the pod's websockify is connected first, so a session that
+/// cannot be reached is a `502`, not a WebSocket that closes at once. A plain `GET` of the same
+/// path (``addFallbackRoute(to:)``) gives the same reasons.
+struct WebSocketController: WebSocketGate {
     let state: ServerState
     let upstream: any SessionUpstream
 
-    /// The upgrade route, on the WebSocket router.
-    func addRoutes(to router: Router<SortieRequestContext>) {
-        router.ws("/ws/sessions/{id}") { request, context in
-            do {
-                let (_, _, subprotocol) = try await authorize(request, context: context)
-                var headers = HTTPFields()
-                if let subprotocol { headers[.secWebSocketProtocol] = subprotocol }
-                return .upgrade(headers)
-            } catch {
-                // Answered by the HTTP route with the proper status.
-                return .dontUpgrade
-            }
-        } onUpgrade: { inbound, outbound, context in
-            try await proxy(inbound: inbound, outbound: outbound, context: context)
-        }
-    }
+    /// The largest frame payload accepted from either side.
+    static let maxFramePayload = 1 << 20
+    static let pathPrefix = "/ws/sessions/"
 
     /// The same path on the HTTP router: requests that were not upgraded get their error here.
     func addFallbackRoute(to router: Router<SortieRequestContext>) {
         router.get("/ws/sessions/{id}") { request, context -> Response in
-            _ = try await authorize(request, context: context)
+            let id = try context.parameters.require("id")
+            _ = try await authorize(id: id, headers: request.headers, ticket: request.uri.queryParameters["token"].map(String.init),
+                                    authority: request.head.authority, peerAddress: context.peerAddress)
             throw APIError(.upgradeRequired, "upgrade_required", "this endpoint only accepts WebSocket upgrades",
                            headers: [.upgrade: "websocket", .connection: "Upgrade"])
         }
     }
 
+    // MARK: Upgrades
+
+    func admit(_ head: HTTPRequestHead, channel: any Channel, logger: Logger) async -> WebSocketAdmission {
+        do {
+            let request = try HTTPRequest(head, secure: false, splitCookie: false)
+            let uri = URI(request.path ?? "")
+            guard uri.path.hasPrefix(Self.pathPrefix),
+                  let id = String(uri.path.dropFirst(Self.pathPrefix.count)).removingPercentEncoding,
+                  !id.isEmpty, !id.contains("/") else {
+                throw APIError.notFound("no WebSocket endpoint at \(uri.path)")
+            }
+            let (session, pod, subprotocol) = try await authorize(
+                id: id, headers: request.headerFields, ticket: uri.queryParameters["token"].map(String.init),
+                authority: request.authority, peerAddress: channel.remoteAddress?.ipAddress)
+            guard state.connections.acquire(session.id) else { throw tooManyConnections(session.id) }
+            // From here on the slot, the gauge and the upstream go when the client's connection does.
+            state.metrics.activeWebSockets.increment()
+            let (connections, metrics) = (state.connections, state.metrics)
+            channel.closeFuture.whenComplete { _ in
+                connections.release(session.id)
+                metrics.activeWebSockets.decrement()
+            }
+            let connection = try await openUpstream(pod: pod, subprotocol: subprotocol, on: channel, logger: logger)
+            return .accepted(AcceptedWebSocket(session: session, upstream: connection, subprotocol: subprotocol))
+        } catch {
+            let refusal = APIError(mapping: error)
+            logger.info("websocket refused", metadata: ["status": "\(refusal.status.code)", "error": "\(refusal.code)"])
+            return .refused(refusal)
+        }
+    }
+
+    /// Connects to the pod's websockify and does its handshake; closed with the client's connection.
+    /// - Throws: ``APIError`` 502 `session_unreachable` with the reason.
+    private func openUpstream(pod: Pod, subprotocol: String?, on channel: any Channel, logger: Logger) async throws -> UpstreamConnection {
+        let unreachable = { (reason: any Error) in
+            APIError(.badGateway, "session_unreachable", "cannot reach the session: \(reason)")
+        }
+        let connection: UpstreamConnection
+        do {
+            connection = try await upstream.connect(to: pod, on: channel.eventLoop, logger: logger)
+        } catch {
+            throw unreachable(error)
+        }
+        channel.closeFuture.whenComplete { _ in connection.channel.close(promise: nil) }
+        do {
+            try await UpstreamHandshake.perform(over: connection, subprotocol: subprotocol, maxFramePayload: Self.maxFramePayload)
+        } catch {
+            connection.channel.close(promise: nil)
+            throw unreachable(await connection.failure() ?? error)
+        }
+        return connection
+    }
+
+    func startRelay(on channel: any Channel, accepted: AcceptedWebSocket, logger: Logger) throws {
+        let pipeline = channel.pipeline.syncOperations
+        // The upstream lives on this event loop (see ``openUpstream``).
+        let podSide = try accepted.upstream.channel.pipeline.syncOperations.handler(type: SpliceHandler.self)
+        let clientSide = SpliceHandler(side: .client, maxFramePayload: Self.maxFramePayload)
+        try pipeline.addHandler(clientSide)
+        let configuration = state.configuration
+        let activity = state.activity
+        let podName = accepted.session.podName
+        let relay = WebSocketRelay(
+            client: clientSide, pod: podSide,
+            settings: .init(idleTimeout: configuration.webSocketIdleTimeout, stallTimeout: configuration.webSocketStallTimeout,
+                            recordInterval: configuration.activityRecordInterval),
+            metrics: state.metrics,
+            record: { date in try await activity.record(podName: podName, at: date) },
+            logger: logger, eventLoop: channel.eventLoop)
+        let sessionID = accepted.session.id
+        logger.info("websocket opened", metadata: ["session.id": "\(sessionID)", "pod.name": "\(podName)"])
+        channel.closeFuture.assumeIsolated().whenComplete { _ in
+            logger.info("websocket closed", metadata: ["session.id": "\(sessionID)", "reason": "\(relay.ending?.description ?? "closed")"])
+        }
+        relay.start()
+    }
+
+    private func tooManyConnections(_ sessionID: String) -> APIError {
+        APIError.tooManyRequests("too_many_connections",
+                                 "session \(sessionID) already has \(state.configuration.maxConnectionsPerSession) connections",
+                                 retryAfter: 5)
+    }
+
+    // MARK: Authorization
+
     /// Checks origin, identity, ownership, session state and the connection cap.
+    /// - Parameters:
+    ///   - ticket: the `token` query parameter (the signed ticket of `websocket_url`).
+    ///   - authority: the `Host` the request was sent to (for the same-origin check).
     /// - Returns: the session, its pod and the subprotocol to accept.
     /// - Throws: ``APIError`` (403 origin, 401, 404, 409 not running, 429 too many connections).
-    func authorize(_ request: Request, context: SortieRequestContext) async throws -> (Session, Pod, String?) {
-        try checkOrigin(request)
-        let id = try context.parameters.require("id")
-        let identity = state.authenticator.identify(headers: request.headers, peerAddress: context.peerAddress)
-        let ticket = request.uri.queryParameters["token"].map(String.init)
+    func authorize(id: String, headers: HTTPFields, ticket: String?, authority: String?,
+                   peerAddress: String?) async throws -> (Session, Pod, String?) {
+        try checkOrigin(headers[.origin], authority: authority)
+        let identity = state.authenticator.identify(headers: headers, peerAddress: peerAddress)
         guard identity != nil || ticket != nil else { throw APIError.unauthorized() }
         let store = try await state.syncedStore()
         let found = await store.session(id: id)
@@ -70,26 +152,24 @@ struct WebSocketController {
         }
         if state.configuration.maxConnectionsPerSession > 0,
            state.connections.count(session.id) >= state.configuration.maxConnectionsPerSession {
-            throw APIError.tooManyRequests("too_many_connections",
-                                           "session \(session.id) already has \(state.configuration.maxConnectionsPerSession) connections",
-                                           retryAfter: 5)
+            throw tooManyConnections(session.id)
         }
-        let offered = request.headers[values: .secWebSocketProtocol].flatMap { $0.split(separator: ",") }
+        let offered = headers[values: .secWebSocketProtocol].flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }
         return (session, pod, offered.contains("binary") ? "binary" : nil)
     }
 
     /// Browsers send `Origin`; other clients usually don't and are not checked. Allowed: the
     /// host the request was sent to (scheme-default ports normalised) and `--allowed-origin`s.
-    func checkOrigin(_ request: Request) throws {
-        guard let origin = request.headers[.origin] else { return }
+    func checkOrigin(_ origin: String?, authority: String?) throws {
+        guard let origin else { return }
         // Browsers send the page's origin (http, https or null), never a ws:// one: such an
         // Origin comes from a non-browser client (WSClient sends `ws://HOST`), which could
         // as well have sent none, so it is not checked.
         let lowered = origin.lowercased()
         if lowered.hasPrefix("ws://") || lowered.hasPrefix("wss://") { return }
-        let listed = state.configuration.allowedOrigins.contains { $0 == "*" || $0.lowercased() == origin.lowercased() }
-        guard listed || Self.isSameHost(origin: origin, authority: request.head.authority) else {
+        let listed = state.configuration.allowedOrigins.contains { $0 == "*" || $0.lowercased() == lowered }
+        guard listed || Self.isSameHost(origin: origin, authority: authority) else {
             throw APIError.forbidden("origin \(origin) is not allowed")
         }
     }
@@ -108,64 +188,5 @@ struct WebSocketController {
         // The Host header has no scheme: take the origin's default port when it names none.
         let host = authorityPort ? authority.lowercased() : authority.lowercased() + ":" + defaultPort
         return originHost == host
-    }
-
-    /// Runs one proxied connection: takes a connection slot, relays, enforces the idle timeout.
-    func proxy(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
-               context: WebSocketRouterContext<SortieRequestContext>) async throws {
-        let logger = context.logger
-        guard let id = context.requestContext.parameters.get("id"),
-              let (session, pod) = await state.store.session(id: id) else {
-            try await outbound.close(.unexpectedServerError, reason: "session not found")
-            return
-        }
-        guard state.connections.acquire(session.id) else {
-            try await outbound.close(.init(codeNumber: 1013), reason: "too many connections")
-            return
-        }
-        state.metrics.activeWebSockets.increment()
-        defer {
-            state.connections.release(session.id)
-            state.metrics.activeWebSockets.decrement()
-        }
-        let subprotocol = context.request.headers[values: .secWebSocketProtocol].flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }.contains("binary") ? "binary" : nil
-        let meter = RelayMeter(metrics: state.metrics)
-        let engine = state.engine
-        let watchdog = ConnectionWatchdog(
-            meter: meter, idleTimeout: state.configuration.webSocketIdleTimeout,
-            stallTimeout: state.configuration.webSocketStallTimeout, recordInterval: state.configuration.activityRecordInterval,
-            record: { date in try await engine.recordActivity(podName: session.podName, at: date) }, logger: logger)
-        logger.info("websocket opened", metadata: ["session.id": "\(session.id)", "pod.name": "\(session.podName)"])
-        enum Ending { case relayEnded, idle, stalled }
-        let ending: Ending
-        do {
-            ending = try await withThrowingTaskGroup(of: Ending.self) { group in
-                group.addTask {
-                    try await upstream.relay(pod: pod, subprotocol: subprotocol, inbound: inbound, outbound: outbound,
-                                             meter: meter, logger: logger)
-                    return .relayEnded
-                }
-                group.addTask {
-                    switch try await watchdog.run() {
-                    case .idle: .idle
-                    case .stalled: .stalled
-                    }
-                }
-                let first = try await group.next() ?? .relayEnded
-                group.cancelAll()
-                return first
-            }
-        } catch {
-            logger.info("websocket upstream failed", metadata: ["session.id": "\(session.id)", "error": "\(error)"])
-            try? await outbound.close(.unexpectedServerError, reason: "cannot reach the session")
-            return
-        }
-        logger.info("websocket closed", metadata: ["session.id": "\(session.id)", "reason": "\(ending)"])
-        switch ending {
-        case .idle: try? await outbound.close(.goingAway, reason: "idle timeout")
-        case .stalled: try? await outbound.close(.goingAway, reason: "a peer stopped reading")
-        case .relayEnded: break
-        }
     }
 }

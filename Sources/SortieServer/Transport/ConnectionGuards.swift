@@ -1,57 +1,8 @@
-import Hummingbird
-import HummingbirdCore
-import HummingbirdWebSocket
-import Logging
 import NIOCore
 import NIOHTTP1
 
-/// The HTTP/1 + WebSocket upgrade channel of `serve`, with two guards Hummingbird's own
-/// channel lacks (it handles HTTP errors only once a request head has been parsed):
-///
-/// - a connection must complete its first request head within ``ServerConfiguration/requestHeadTimeout``
-///   (silent, slowloris and garbage connections would otherwise hold a descriptor forever);
-/// - bytes the HTTP parser rejects (not HTTP, oversized heads) get a `400` and a close at once.
-///
-/// (A refused WebSocket upgrade is still answered with the framework's bare `400`; the same GET
-/// without the Upgrade headers gives the reason, which is what `connect --server` reports.)
-struct GuardedHTTPChannel: ServerChildChannel {
-    let base: HTTP1WebSocketUpgradeChannel
-    let requestHeadTimeout: Duration
-
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1WebSocketUpgradeChannel.Value> {
-        let timeout = requestHeadTimeout
-        return channel.eventLoop.makeCompletedFuture {
-            if timeout > .zero {
-                try channel.pipeline.syncOperations.addHandler(RequestHeadDeadline(timeout: .nanoseconds(Int64(timeout.seconds * 1e9))),
-                                                              position: .first)
-            }
-        }.flatMap {
-            base.setup(channel: channel, logger: logger)
-        }.flatMapThrowing { value in
-            // After the HTTP decoder: it sees the decoder's errors.
-            try channel.pipeline.syncOperations.addHandler(BadRequestCloser())
-            return value
-        }
-    }
-
-    func handle(value: HTTP1WebSocketUpgradeChannel.Value, logger: Logger) async {
-        await base.handle(value: value, logger: logger)
-    }
-}
-
-extension HTTPServerBuilder {
-    /// ``GuardedHTTPChannel`` around Hummingbird's HTTP/1 + WebSocket upgrade channel.
-    static func guardedHTTP1WebSocketUpgrade<WSRouter: HTTPResponderBuilder>(
-        webSocketRouter: WSRouter, configuration: HTTP1WebSocketUpgradeChannel.Configuration, requestHeadTimeout: Duration
-    ) -> HTTPServerBuilder where WSRouter.Responder.Context: WebSocketRequestContext {
-        let webSocketResponder = webSocketRouter.buildResponder()
-        return .init { responder in
-            GuardedHTTPChannel(
-                base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
-                requestHeadTimeout: requestHeadTimeout)
-        }
-    }
-}
+// Guards Hummingbird's own HTTP channel lacks (it handles HTTP errors only once a request
+// head has been parsed); ``ServeChannel`` puts them in every connection's pipeline.
 
 /// Closes the connection unless the first request head (up to its blank line) arrives in time;
 /// then steps out of the pipeline.

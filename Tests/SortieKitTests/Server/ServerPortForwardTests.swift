@@ -108,9 +108,10 @@ struct ServerPortForwardTests {
         }
     }
 
-    @Test func refusedPodPortClosesTheClientWithAnError() async throws {
+    @Test func refusedPodPortRefusesTheUpgradeWithTheReason() async throws {
         // Nothing listens on the forwarded port: the kubelet-like error channel reports the
-        // refusal, the tunnel fails, and the browser's WebSocket is closed with 1011.
+        // refusal, the tunnel fails, and the browser's upgrade is answered 502 with the reason
+        // (the pod is connected before the 101).
         let closedPort = try ServerWebSocketTests.freePort()
         let sandbox = try Sandbox.start(arguments: ["--forward", "6080=127.0.0.1:\(closedPort)"])
         defer { sandbox.stop() }
@@ -120,10 +121,11 @@ struct ServerPortForwardTests {
         try await ServeFixture.withServer(sandbox, configuration: configuration, upstream: upstream) { client in
             let session = try await ServerWebSocketTests.runningSession(client, sandbox)
             let started = ContinuousClock.now
-            let close = try await client.ws(session.url) { inbound, _, _ in
-                for try await _ in inbound {}
-            }
-            #expect(close?.closeCode == .unexpectedServerError, "\(String(describing: close))")
+            let response = try await RawHTTP.exchange(port: try #require(client.port), RawHTTP.upgradeRequest(session.url))
+            #expect(RawHTTP.status(response) == 502, "\(response)")
+            let body = try #require(RawHTTP.body(response))
+            #expect(body["error"] as? String == "session_unreachable")
+            #expect((body["message"] as? String ?? "").contains("cannot reach the session"), "\(body)")
             #expect(ContinuousClock.now - started < .seconds(10))
         }
     }

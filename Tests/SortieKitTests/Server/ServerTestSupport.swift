@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOCore
+import NIOPosix
 @testable import SortieKit
 @testable import SortieServer
 import SortieKitTesting
@@ -98,4 +99,72 @@ extension TestResponse {
 
     /// The API error code of an error answer.
     var errorCode: String? { (try? object())?["error"] as? String }
+}
+
+/// Raw HTTP on a connection of its own: WebSocket upgrades are decided on a connection's first
+/// request, which the test client's kept-alive connection cannot give.
+enum RawHTTP {
+    /// Sends `request` (bytes as given) and returns everything the server sent until it closed
+    /// the connection, or until `timeout`.
+    static func exchange(port: Int, _ request: String, timeout: Duration = .seconds(10)) async throws -> String {
+        String(decoding: try await exchange(port: port, bytes: Array(request.utf8), timeout: timeout), as: UTF8.self)
+    }
+
+    /// Sends `bytes`, then `more` once a response head has arrived (and then a FIN when
+    /// `halfClose`); returns all received bytes.
+    static func exchange(port: Int, bytes: [UInt8], then more: [UInt8] = [], halfClose: Bool = false,
+                         timeout: Duration = .seconds(10)) async throws -> [UInt8] {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel,
+                                                                configuration: .init(isOutboundHalfClosureEnabled: true))
+                }
+            }
+        let received = try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+            group.addTask {
+                try await channel.executeThenClose { inbound, outbound in
+                    try await outbound.write(ByteBuffer(bytes: bytes))
+                    var received: [UInt8] = []
+                    var sentMore = more.isEmpty
+                    for try await buffer in inbound {
+                        received += buffer.readableBytesView
+                        // The rest goes once the response head is in (a WebSocket client waits for the 101).
+                        if !sentMore, received.count >= 4, received.firstRange(of: Array("\r\n\r\n".utf8)) != nil {
+                            sentMore = true
+                            try await outbound.write(ByteBuffer(bytes: more))
+                            if halfClose { outbound.finish() }
+                        }
+                    }
+                    return received
+                }
+            }
+            group.addTask { try await Task.sleep(for: timeout); return nil }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let received else { throw RawHTTPTimeout() }
+        return received
+    }
+
+    struct RawHTTPTimeout: Error {}
+
+    /// A WebSocket upgrade request for `path`.
+    static func upgradeRequest(_ path: String, headers: [String: String] = [:]) -> String {
+        var text = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { text += "\(name): \(value)\r\n" }
+        return text + "\r\n"
+    }
+
+    /// The status code of a raw response.
+    static func status(_ response: String) -> Int? {
+        response.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) }
+    }
+
+    /// The JSON body of a raw response (after the blank line).
+    static func body(_ response: String) -> [String: Any]? {
+        guard let range = response.range(of: "\r\n\r\n") else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(response[range.upperBound...].utf8))) as? [String: Any]
+    }
 }

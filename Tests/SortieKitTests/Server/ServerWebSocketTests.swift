@@ -7,6 +7,7 @@ import HummingbirdWSTesting
 import Logging
 import NIOCore
 import NIOPosix
+import NIOWebSocket
 @testable import SortieKit
 @testable import SortieServer
 import SortieKitTesting
@@ -29,7 +30,7 @@ struct ServerWebSocketTests {
     static func withEcho<T: Sendable>(host: String, port: Int, _ body: @Sendable () async throws -> T) async throws -> T {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.ws("/websockify") { inbound, outbound, _ in
-            for try await frame in inbound { try await outbound.write(.custom(DirectUpstream.frame(frame))) }
+            for try await frame in inbound { try await outbound.write(.custom(Self.frame(frame))) }
         }
         let echo = Application(router: Router(context: BasicWebSocketRequestContext.self),
                                server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: 1 << 20))),
@@ -45,6 +46,16 @@ struct ServerWebSocketTests {
             group.cancelAll()
             return result
         }
+    }
+
+    /// A received data frame as a frame to send back (opcode, FIN and payload unchanged).
+    static func frame(_ frame: WebSocketDataFrame) -> NIOWebSocket.WebSocketFrame {
+        let opcode: NIOWebSocket.WebSocketOpcode = switch frame.opcode {
+        case .text: .text
+        case .binary: .binary
+        case .continuation: .continuation
+        }
+        return NIOWebSocket.WebSocketFrame(fin: frame.fin, opcode: opcode, data: frame.data)
     }
 
     static func runningSession(_ client: some TestClientProtocol, _ sandbox: Sandbox, token: String? = nil) async throws -> (id: String, url: String, podIP: String) {
@@ -184,6 +195,89 @@ struct ServerWebSocketTests {
             #expect(WebSocketController.isSameHost(origin: "https://sortie.example", authority: "sortie.example"))
             #expect(!WebSocketController.isSameHost(origin: "http://sortie.example:3000", authority: "sortie.example:8080"))
             #expect(!WebSocketController.isSameHost(origin: "http://evil.example", authority: "sortie.example"))
+        }
+    }
+
+    @Test func refusedUpgradesAreAnsweredWithTheirReason() async throws {
+        let sandbox = try Sandbox.start(readyDelay: 30)
+        defer { sandbox.stop() }
+        let configuration = ServeFixture.configuration(auth: .token, tokenFile: try ServerAuthTests.tokenFile("tok-wes,wes,1\n"))
+        try await ServeFixture.withServer(sandbox, configuration: configuration) { client in
+            let created = try await client.createSession(#"{"app_id": "desk"}"#, token: "tok-wes").object()
+            let id = try #require(created["id"] as? String)
+            let port = try #require(client.port)
+            let path = "/ws/sessions/\(id)"
+            let cases: [(headers: [String: String], path: String, status: Int, error: String)] = [
+                ([:], path, 401, "unauthorized"),
+                (["Authorization": "Bearer tok-wes", "Origin": "https://evil.example"], path, 403, "forbidden"),
+                (["Authorization": "Bearer tok-wes"], "/ws/sessions/0123456789abcdef", 404, "not_found"),
+                (["Authorization": "Bearer tok-wes"], "/ws/elsewhere", 404, "not_found"),
+                (["Authorization": "Bearer tok-wes"], path, 409, "conflict"),
+            ]
+            for (headers, target, status, error) in cases {
+                let response = try await RawHTTP.exchange(port: port, RawHTTP.upgradeRequest(target, headers: headers))
+                #expect(RawHTTP.status(response) == status, "\(target) \(headers): \(response)")
+                #expect(RawHTTP.body(response)?["error"] as? String == error, "\(response)")
+                #expect(response.lowercased().contains("connection: close"))
+            }
+            // A handshake NIO cannot upgrade (no key, wrong version) reaches the HTTP routes: 400, not a redirect loop.
+            let noKey = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer tok-wes\r\n\r\n"
+            let refused = try await RawHTTP.exchange(port: port, noKey)
+            #expect(RawHTTP.status(refused) == 400, "\(refused)")
+            #expect(RawHTTP.body(refused)?["error"] as? String == "bad_request")
+        }
+    }
+
+    @Test func aClientThatBreaksTheProtocolIsDisconnectedWithCloseCode1002() async throws {
+        let sandbox = try Sandbox.start()
+        defer { sandbox.stop() }
+        let port = try Self.freePort()
+        var configuration = ServeFixture.configuration()
+        configuration.upstreamPort = port
+        try await ServeFixture.withServer(sandbox, configuration: configuration) { client in
+            let session = try await Self.runningSession(client, sandbox)
+            try await Self.withEcho(host: session.podIP, port: port) {
+                let serverPort = try #require(client.port)
+                // An unmasked binary frame from a client: RFC 6455 §5.1 says the server must close.
+                let unmasked: [UInt8] = [0x82, 0x03, 1, 2, 3]
+                let received = try await RawHTTP.exchange(port: serverPort, bytes: Array(RawHTTP.upgradeRequest(session.url).utf8),
+                                                          then: unmasked)
+                let text = String(decoding: received, as: UTF8.self)
+                #expect(RawHTTP.status(text) == 101, "\(text)")
+                let head = try #require(received.firstRange(of: Array("\r\n\r\n".utf8)))
+                let frames = Array(received[head.upperBound...])
+                // Nothing was echoed; a close frame with 1002 (0x03EA), then the connection closed.
+                #expect(frames.count >= 4 && frames[0] == 0x88 && frames[2] == 0x03 && frames[3] == 0xEA, "\(frames)")
+            }
+        }
+    }
+
+    @Test func aClientThatHalfClosesEndsTheRelayAndFreesItsSlot() async throws {
+        let sandbox = try Sandbox.start()
+        defer { sandbox.stop() }
+        let port = try Self.freePort()
+        var configuration = ServeFixture.configuration()
+        configuration.upstreamPort = port
+        let metrics = ServerMetrics()
+        try await ServeFixture.withServer(sandbox, configuration: configuration, metrics: metrics) { client in
+            let session = try await Self.runningSession(client, sandbox)
+            try await Self.withEcho(host: session.podIP, port: port) {
+                // A masked binary frame "hi", then FIN without a close frame: serve must notice the
+                // FIN (its channels allow half-closure), end the relay and close the connection.
+                let frame: [UInt8] = [0x82, 0x82, 1, 2, 3, 4, UInt8(ascii: "h") ^ 1, UInt8(ascii: "i") ^ 2]
+                let received = try await RawHTTP.exchange(port: try #require(client.port), bytes: Array(RawHTTP.upgradeRequest(session.url).utf8),
+                                                          then: frame, halfClose: true)
+                let text = String(decoding: received, as: UTF8.self)
+                #expect(RawHTTP.status(text) == 101, "\(text)")
+                var open: Double?
+                for _ in 0..<50 {
+                    open = metrics.exposition().split(separator: "\n").first { $0.hasPrefix("sortie_websocket_connections ") }
+                        .flatMap { Double($0.split(separator: " ").last ?? "") }
+                    if open == 0 { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(open == 0, "the slot was not released: \(String(describing: open)) open")
+            }
         }
     }
 }
