@@ -37,6 +37,9 @@ def parse_args(argv):
     p.add_argument("--history-window", type=int, default=1000, help="changes kept for watch resumption")
     p.add_argument("--bookmark-interval", type=float, default=5.0)
     p.add_argument("--log-file", help="write the server log here")
+    p.add_argument("--write-latency", type=float, default=0.0, metavar="SECONDS",
+                   help="wait this long (without using CPU) before each API write (POST, PUT, PATCH, DELETE), as a "
+                        "real API server waits for etcd to commit; benchmarks use it to model a real cluster")
     return p.parse_args(argv)
 
 
@@ -58,6 +61,7 @@ async def run(args) -> int:
         return 2
     auth = Authenticator(args.token, args.token_file, args.basic_auth, args.tls)
     server = Server(cluster, auth)
+    server.write_latency = max(0.0, args.write_latency)
     pki = Pki() if args.tls else None
     ssl_ctx = None
     workdir = None

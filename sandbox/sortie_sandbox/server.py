@@ -18,6 +18,7 @@ from .util import dumps
 PUBLIC = {"/healthz", "/readyz", "/livez", "/version"}
 FLOWSCHEMA = "3f5a3096-e650-47e0-bd19-da9680df4c1c"
 PRIORITY_LEVEL = "b8a5a08e-5bd2-4b43-8f6e-8d0e2d8f3c1a"
+WRITE_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
 
 
 class Server:
@@ -34,6 +35,7 @@ class Server:
         self.reqlog = RequestLog()
         self.control = Control(cluster, self.faults, self.reqlog, self.portforward)
         self.server_address = "127.0.0.1:0"  # set by cli once listening, before any request
+        self.write_latency = 0.0  # seconds before each API write (--write-latency), as etcd's commit
         self._documents: dict[str, bytes] = {}  # see _document()
 
     def app(self) -> web.Application:
@@ -71,6 +73,8 @@ class Server:
                     headers.pop("X-Kubernetes-Pf-Flowschema-Uid", None)
                     headers.pop("X-Kubernetes-Pf-Prioritylevel-Uid", None)
                     raise unauthorized()
+                if self.write_latency and request.method in WRITE_METHODS:
+                    await asyncio.sleep(self.write_latency)
                 fault = self.faults.match(request.method, request.path_qs, entry["watch"])
                 if fault:
                     entry["fault"] = fault["id"]

@@ -87,3 +87,23 @@ def test_request_log_and_restart(sb):
     assert watch_lines(r, n=1)[0]["object"]["code"] == 410
     s = sb.control("POST", "settings", {"readyDelay": 0.3})
     assert s["readyDelay"] == 0.3
+
+
+def test_write_latency_delays_writes_only(start_sandbox):
+    """--write-latency models etcd's commit: every write waits, reads do not, and concurrent
+    writes wait side by side (the wait uses no CPU, so 10 of them take about one latency)."""
+    sb = start_sandbox("--write-latency", "0.3")
+    started = time.monotonic()
+    assert sb.get("/api/v1/namespaces/default/pods").status_code == 200
+    read = time.monotonic() - started
+    started = time.monotonic()
+    sb.create_pod("default", "latency-one")
+    write = time.monotonic() - started
+    assert read < 0.25 <= 0.3 <= write, f"read {read:.3f} s, write {write:.3f} s"
+    from concurrent.futures import ThreadPoolExecutor
+    started = time.monotonic()
+    with ThreadPoolExecutor(10) as pool:
+        list(pool.map(lambda i: sb.create_pod("default", f"latency-{i}"), range(10)))
+    together = time.monotonic() - started
+    assert 0.3 <= together < 2.5, f"10 concurrent writes took {together:.2f} s: the latency is not waited side by side"
+    assert len(sb.get("/api/v1/namespaces/default/pods").json()["items"]) == 11
