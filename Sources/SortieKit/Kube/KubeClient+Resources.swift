@@ -28,18 +28,51 @@ extension KubeClient {
 
     /// Lists every object, following `continue` tokens page by page (`pageSize` per request).
     /// Returns the items and the list's resourceVersion (to start a watch from).
+    ///
+    /// Each next page is requested as soon as the previous one has arrived, before that one is
+    /// decoded: the API server prepares page N+1 while this process decodes page N. (Kubernetes
+    /// writes a list's `metadata`, with its `continue` token, before its `items`; see
+    /// ``ListContinueToken``. Without a token there, pages are fetched one after the other.)
     public func listAll<T: KubeResource>(_ type: T.Type, namespace: String?, options: ListOptions = .init(),
                                          pageSize: Int? = 500) async throws -> (items: [T], resourceVersion: String?) {
         var options = options
         options.limit = pageSize
+        let path = T.collectionPath(namespace: namespace)
+        var request = KubeRequest(.get, path, query: options.queryItems)
+        var body = try await send(request).body
         var items: [T] = []
         var resourceVersion: String?
-        repeat {
-            let page = try await list(T.self, namespace: namespace, options: options)
+        while true {
+            let early = ListContinueToken.find(in: body)
+            var next: (request: KubeRequest, response: Task<TransportResponse, any Error>)?
+            if let early {
+                options.continue = early
+                let nextRequest = KubeRequest(.get, path, query: options.queryItems)
+                next = (nextRequest, Task { try await self.send(nextRequest) })
+            }
+            let page: KubeList<T>
+            do {
+                page = try decode(KubeList<T>.self, from: body, request: request)
+            } catch {
+                next?.response.cancel()
+                throw error
+            }
             items.append(contentsOf: page.items)
             resourceVersion = page.metadata.resourceVersion
-            options.continue = page.metadata.continue.flatMap { $0.isEmpty ? nil : $0 }
-        } while options.continue != nil
+            guard let token = page.metadata.continue, !token.isEmpty else {
+                next?.response.cancel()
+                break
+            }
+            if let next, token == early {
+                request = next.request
+                body = try await next.response.value.body
+            } else {
+                next?.response.cancel()
+                options.continue = token
+                request = KubeRequest(.get, path, query: options.queryItems)
+                body = try await send(request).body
+            }
+        }
         return (items, resourceVersion)
     }
 

@@ -58,6 +58,24 @@ struct ServerWebSocketTests {
         return NIOWebSocket.WebSocketFrame(fin: frame.fin, opcode: opcode, data: frame.data)
     }
 
+    /// A sandbox, a direct-mode serve whose pods' websockify is the echo server, and one running
+    /// session: `body` gets the test client and the session.
+    static func withRelayedSession(configure: (inout ServerConfiguration) -> Void = { _ in }, metrics: ServerMetrics = ServerMetrics(),
+                                   _ body: @escaping @Sendable (any TestClientProtocol, (id: String, url: String, podIP: String)) async throws -> Void) async throws {
+        let sandbox = try Sandbox.start()
+        defer { sandbox.stop() }
+        let port = try freePort()
+        var configuration = ServeFixture.configuration()
+        configuration.upstreamPort = port
+        // WSClient sends `Origin: ws://localhost` (no port), which is not this server's origin.
+        configuration.allowedOrigins = ["ws://localhost"]
+        configure(&configuration)
+        try await ServeFixture.withServer(sandbox, configuration: configuration, metrics: metrics) { client in
+            let session = try await runningSession(client, sandbox)
+            try await withEcho(host: session.podIP, port: port) { try await body(client, session) }
+        }
+    }
+
     static func runningSession(_ client: some TestClientProtocol, _ sandbox: Sandbox, token: String? = nil) async throws -> (id: String, url: String, podIP: String) {
         let created = try await client.createSession(#"{"app_id": "desk", "user_id": "wes"}"#, token: token).object()
         let id = try #require(created["id"] as? String)
@@ -105,31 +123,23 @@ struct ServerWebSocketTests {
     }
 
     @Test func idleConnectionsAreClosedAndCountsAreCapped() async throws {
-        let sandbox = try Sandbox.start()
-        defer { sandbox.stop() }
-        let port = try Self.freePort()
-        var configuration = ServeFixture.configuration()
-        configuration.upstreamPort = port
-        configuration.webSocketIdleTimeout = .seconds(1)
-        configuration.maxConnectionsPerSession = 1
-        configuration.allowedOrigins = ["ws://localhost"]
-        try await ServeFixture.withServer(sandbox, configuration: configuration) { client in
-            let session = try await Self.runningSession(client, sandbox)
-            try await Self.withEcho(host: session.podIP, port: port) {
-                let started = ContinuousClock.now
-                let close = try await client.ws(session.url) { inbound, outbound, _ in
-                    // While this one is open, a second connection is refused (plain GET shows why).
-                    let second = try await client.get(session.url)
-                    #expect(second.status == .tooManyRequests)
-                    #expect(second.errorCode == "too_many_connections")
-                    for try await _ in inbound {}
-                }
-                let elapsed = ContinuousClock.now - started
-                #expect(close?.closeCode == .goingAway, "\(String(describing: close))")
-                #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(60))
-                // The slot is free again.
-                #expect(try await client.get(session.url).status == .upgradeRequired)
+        try await Self.withRelayedSession(configure: {
+            $0.webSocketIdleTimeout = .seconds(1)
+            $0.maxConnectionsPerSession = 1
+        }) { client, session in
+            let started = ContinuousClock.now
+            let close = try await client.ws(session.url) { inbound, outbound, _ in
+                // While this one is open, a second connection is refused (plain GET shows why).
+                let second = try await client.get(session.url)
+                #expect(second.status == .tooManyRequests)
+                #expect(second.errorCode == "too_many_connections")
+                for try await _ in inbound {}
             }
+            let elapsed = ContinuousClock.now - started
+            #expect(close?.closeCode == .goingAway, "\(String(describing: close))")
+            #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(60))
+            // The slot is free again.
+            #expect(try await client.get(session.url).status == .upgradeRequired)
         }
     }
 
@@ -229,55 +239,38 @@ struct ServerWebSocketTests {
     }
 
     @Test func aClientThatBreaksTheProtocolIsDisconnectedWithCloseCode1002() async throws {
-        let sandbox = try Sandbox.start()
-        defer { sandbox.stop() }
-        let port = try Self.freePort()
-        var configuration = ServeFixture.configuration()
-        configuration.upstreamPort = port
-        try await ServeFixture.withServer(sandbox, configuration: configuration) { client in
-            let session = try await Self.runningSession(client, sandbox)
-            try await Self.withEcho(host: session.podIP, port: port) {
-                let serverPort = try #require(client.port)
-                // An unmasked binary frame from a client: RFC 6455 §5.1 says the server must close.
-                let unmasked: [UInt8] = [0x82, 0x03, 1, 2, 3]
-                let received = try await RawHTTP.exchange(port: serverPort, bytes: Array(RawHTTP.upgradeRequest(session.url).utf8),
-                                                          then: unmasked)
-                let text = String(decoding: received, as: UTF8.self)
-                #expect(RawHTTP.status(text) == 101, "\(text)")
-                let head = try #require(received.firstRange(of: Array("\r\n\r\n".utf8)))
-                let frames = Array(received[head.upperBound...])
-                // Nothing was echoed; a close frame with 1002 (0x03EA), then the connection closed.
-                #expect(frames.count >= 4 && frames[0] == 0x88 && frames[2] == 0x03 && frames[3] == 0xEA, "\(frames)")
-            }
+        try await Self.withRelayedSession { client, session in
+            // An unmasked binary frame from a client: RFC 6455 §5.1 says the server must close.
+            let unmasked: [UInt8] = [0x82, 0x03, 1, 2, 3]
+            let received = try await RawHTTP.exchange(port: try #require(client.port), bytes: Array(RawHTTP.upgradeRequest(session.url).utf8),
+                                                      then: unmasked)
+            let text = String(decoding: received, as: UTF8.self)
+            #expect(RawHTTP.status(text) == 101, "\(text)")
+            let head = try #require(received.firstRange(of: Array("\r\n\r\n".utf8)))
+            let frames = Array(received[head.upperBound...])
+            // Nothing was echoed; a close frame with 1002 (0x03EA), then the connection closed.
+            #expect(frames.count >= 4 && frames[0] == 0x88 && frames[2] == 0x03 && frames[3] == 0xEA, "\(frames)")
         }
     }
 
     @Test func aClientThatHalfClosesEndsTheRelayAndFreesItsSlot() async throws {
-        let sandbox = try Sandbox.start()
-        defer { sandbox.stop() }
-        let port = try Self.freePort()
-        var configuration = ServeFixture.configuration()
-        configuration.upstreamPort = port
         let metrics = ServerMetrics()
-        try await ServeFixture.withServer(sandbox, configuration: configuration, metrics: metrics) { client in
-            let session = try await Self.runningSession(client, sandbox)
-            try await Self.withEcho(host: session.podIP, port: port) {
-                // A masked binary frame "hi", then FIN without a close frame: serve must notice the
-                // FIN (its channels allow half-closure), end the relay and close the connection.
-                let frame: [UInt8] = [0x82, 0x82, 1, 2, 3, 4, UInt8(ascii: "h") ^ 1, UInt8(ascii: "i") ^ 2]
-                let received = try await RawHTTP.exchange(port: try #require(client.port), bytes: Array(RawHTTP.upgradeRequest(session.url).utf8),
-                                                          then: frame, halfClose: true)
-                let text = String(decoding: received, as: UTF8.self)
-                #expect(RawHTTP.status(text) == 101, "\(text)")
-                var open: Double?
-                for _ in 0..<50 {
-                    open = metrics.exposition().split(separator: "\n").first { $0.hasPrefix("sortie_websocket_connections ") }
-                        .flatMap { Double($0.split(separator: " ").last ?? "") }
-                    if open == 0 { break }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-                #expect(open == 0, "the slot was not released: \(String(describing: open)) open")
+        try await Self.withRelayedSession(metrics: metrics) { client, session in
+            // A masked binary frame "hi", then FIN without a close frame: serve must notice the
+            // FIN (its channels allow half-closure), end the relay and close the connection.
+            let frame: [UInt8] = [0x82, 0x82, 1, 2, 3, 4, UInt8(ascii: "h") ^ 1, UInt8(ascii: "i") ^ 2]
+            let received = try await RawHTTP.exchange(port: try #require(client.port), bytes: Array(RawHTTP.upgradeRequest(session.url).utf8),
+                                                      then: frame, halfClose: true)
+            let text = String(decoding: received, as: UTF8.self)
+            #expect(RawHTTP.status(text) == 101, "\(text)")
+            var open: Double?
+            for _ in 0..<50 {
+                open = metrics.exposition().split(separator: "\n").first { $0.hasPrefix("sortie_websocket_connections ") }
+                    .flatMap { Double($0.split(separator: " ").last ?? "") }
+                if open == 0 { break }
+                try await Task.sleep(for: .milliseconds(100))
             }
+            #expect(open == 0, "the slot was not released: \(String(describing: open)) open")
         }
     }
 }
