@@ -18,6 +18,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case watchEvents = "watch-events"
     /// WebSocket frames as a client receives them from a server.
     case webSocketFrames = "websocket-frames"
+    /// Relayed WebSocket bytes as `serve`'s frame scanner follows them (either sender).
+    case webSocketScanner = "websocket-scanner"
     /// Port-forward channel messages (`v4.channel.k8s.io`) for port 5900.
     case portForwardFrames = "portforward-frames"
     /// A VNC server's side of the RFB handshake and one framebuffer update.
@@ -30,9 +32,30 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .catalog: Self.catalog(input)
         case .watchEvents: Self.watchEvents(input)
         case .webSocketFrames: Self.webSocketFrames(input)
+        case .webSocketScanner: Self.webSocketScanner(input)
         case .portForwardFrames: Self.portForwardFrames(input)
         case .rfb: _ = try? RFBClient(stream: RFBMemoryStream(input)).captureFramebuffer()
         }
+    }
+
+    /// The first byte picks the sender (bit 0) and the read size (1…128), so frame headers split
+    /// across reads are tried too. The payload counted can never exceed the bytes read.
+    static func webSocketScanner(_ input: [UInt8]) {
+        guard let first = input.first else { return }
+        var scanner = WebSocketFrameScanner(sender: first & 1 == 0 ? .client : .server, maxFramePayload: 1 << 20)
+        let chunk = Int(first >> 1) + 1
+        var offset = 1
+        var counted = 0
+        do {
+            while offset < input.count {
+                let end = min(offset + chunk, input.count)
+                counted += try scanner.scan(Array(input[offset..<end]))
+                offset = end
+            }
+        } catch {
+            return
+        }
+        precondition(counted <= input.count - 1, "the scanner counted more payload than it was given")
     }
 
     static func kubeconfig(_ input: [UInt8]) {

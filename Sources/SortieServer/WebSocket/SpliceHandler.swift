@@ -1,4 +1,5 @@
 import NIOCore
+import SortieKit
 
 /// One end of a ``WebSocketRelay``: the last handler of a channel (the client's connection, or
 /// the connection to the pod's websockify once its handshake is done). What it reads goes to

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import SortieKit
 
 /// One proxied WebSocket, relayed on its event loop: the client's connection and the one to the
 /// pod's websockify live on the same loop, and what one side reads is written to the other as

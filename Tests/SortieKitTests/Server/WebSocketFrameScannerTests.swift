@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import SortieKit
 @testable import SortieServer
 import Testing
 

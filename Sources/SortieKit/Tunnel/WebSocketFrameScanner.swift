@@ -1,29 +1,28 @@
-import NIOCore
-
 /// Follows the WebSocket frames (RFC 6455 §5.2) in one direction of a relayed byte stream
 /// without copying or decoding them: it reads only the frame headers and skips the payloads
 /// by counting. The relay forwards the bytes unchanged (a client's masked frames are valid
 /// frames for websockify, websockify's unmasked frames are valid for the client), so this is
-/// how it still enforces the protocol, counts payload bytes and knows where frames end.
+/// how it still enforces the protocol, counts payload bytes and knows where frames end
+/// (`sortiectl serve`'s relay; a fuzz target).
 ///
 /// Enforced: reserved bits clear (no extension is negotiated), known opcodes, control frames
 /// whole and at most 125 bytes, continuations only inside a fragmented message, frames from
 /// a client masked and frames from a server not, 64-bit lengths below 2⁶³, and the size limit.
-struct WebSocketFrameScanner {
+public struct WebSocketFrameScanner: Sendable {
     /// Who sends the frames this scanner reads.
-    enum Sender: Sendable { case client, server }
+    public enum Sender: Sendable { case client, server }
 
     /// A protocol violation: the relay ends the connection.
-    struct Violation: Error, Sendable, Equatable, CustomStringConvertible {
-        let description: String
+    public struct Violation: Error, Sendable, Equatable, CustomStringConvertible {
+        public let description: String
         /// The close code that says why (RFC 6455 §7.4.1): 1009 for a frame over the size
         /// limit, 1002 for anything else.
-        var closeCode: UInt16 = 1002
+        public var closeCode: UInt16 = 1002
     }
 
-    let sender: Sender
+    public let sender: Sender
     /// The largest payload accepted in one frame.
-    let maxFramePayload: UInt64
+    public let maxFramePayload: UInt64
 
     /// Header bytes of the frame being read (a header is at most 14 bytes, and may be split
     /// across reads).
@@ -40,23 +39,23 @@ struct WebSocketFrameScanner {
     private var insideFragmentedMessage = false
 
     /// Whether a close frame has been seen.
-    private(set) var sawClose = false
+    public private(set) var sawClose = false
 
-    init(sender: Sender, maxFramePayload: Int) {
+    public init(sender: Sender, maxFramePayload: Int) {
         self.sender = sender
         self.maxFramePayload = UInt64(max(0, maxFramePayload))
     }
 
     /// Whether the bytes read so far end exactly at the end of a frame: only then may the relay
     /// put a frame of its own (a close) into this direction.
-    var isAtFrameBoundary: Bool { headerBytesRead == 0 && payloadRemaining == 0 }
+    public var isAtFrameBoundary: Bool { headerBytesRead == 0 && payloadRemaining == 0 }
 
-    /// Reads `buffer` (the next bytes of the stream) and returns how many of them are payload
+    /// Reads `bytes` (the next bytes of the stream) and returns how many of them are payload
     /// of data frames (text, binary, continuation): the bytes the metrics count.
-    mutating func scan(_ buffer: ByteBuffer) throws(Violation) -> Int {
+    public mutating func scan(_ bytes: UnsafeRawBufferPointer) throws(Violation) -> Int {
         var dataBytes = 0
-        var index = buffer.readerIndex
-        let end = buffer.writerIndex
+        var index = 0
+        let end = bytes.count
         while index < end {
             if payloadRemaining > 0 {
                 let step = Int(min(payloadRemaining, UInt64(end - index)))
@@ -66,11 +65,20 @@ struct WebSocketFrameScanner {
                 continue
             }
             // A header byte (the loop runs for headers only: at most 14 per frame).
-            let byte = buffer.getInteger(at: index, as: UInt8.self)!
+            let byte = bytes[index]
             index += 1
             try headerByte(byte)
         }
         return dataBytes
+    }
+
+    /// ``scan(_:)`` over an array.
+    public mutating func scan(_ bytes: [UInt8]) throws(Violation) -> Int {
+        var result: Result<Int, Violation> = .success(0)
+        bytes.withUnsafeBytes { raw in
+            do throws(Violation) { result = .success(try scan(raw)) } catch { result = .failure(error) }
+        }
+        return try result.get()
     }
 
     private mutating func headerByte(_ byte: UInt8) throws(Violation) {
