@@ -122,17 +122,10 @@ struct ServerWebSocketTests {
         }
     }
 
-    @Test func idleConnectionsAreClosedAndCountsAreCapped() async throws {
-        try await Self.withRelayedSession(configure: {
-            $0.webSocketIdleTimeout = .seconds(1)
-            $0.maxConnectionsPerSession = 1
-        }) { client, session in
+    @Test func idleConnectionsAreClosedWithGoingAway() async throws {
+        try await Self.withRelayedSession(configure: { $0.webSocketIdleTimeout = .seconds(1) }) { client, session in
             let started = ContinuousClock.now
-            let close = try await client.ws(session.url) { inbound, outbound, _ in
-                // While this one is open, a second connection is refused (plain GET shows why).
-                let second = try await client.get(session.url)
-                #expect(second.status == .tooManyRequests)
-                #expect(second.errorCode == "too_many_connections")
+            let close = try await client.ws(session.url) { inbound, _, _ in
                 for try await _ in inbound {}
             }
             let elapsed = ContinuousClock.now - started
@@ -140,6 +133,28 @@ struct ServerWebSocketTests {
             #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(60))
             // The slot is free again.
             #expect(try await client.get(session.url).status == .upgradeRequired)
+        }
+    }
+
+    @Test func connectionsPerSessionAreCapped() async throws {
+        // The default idle timeout (30 minutes): the first connection stays open however slow the machine.
+        try await Self.withRelayedSession(configure: { $0.maxConnectionsPerSession = 1 }) { client, session in
+            _ = try await client.ws(session.url) { _, outbound, _ in
+                // While this one is open, a second one is refused (a plain GET shows why).
+                let second = try await client.get(session.url)
+                #expect(second.status == .tooManyRequests)
+                #expect(second.errorCode == "too_many_connections")
+                let upgrade = try await RawHTTP.exchange(port: try #require(client.port), RawHTTP.upgradeRequest(session.url))
+                #expect(RawHTTP.status(upgrade) == 429, "\(upgrade)")
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+            // The slot is released with the connection.
+            var status = HTTPResponse.Status.tooManyRequests
+            for _ in 0..<50 where status == .tooManyRequests {
+                status = try await client.get(session.url).status
+                if status == .tooManyRequests { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(status == .upgradeRequired)
         }
     }
 
