@@ -47,8 +47,10 @@ RUN apt-get update \
  && useradd --uid 1000 --gid 1000 --create-home --home-dir /home/sortie --shell /usr/sbin/nologin sortie
 COPY --from=build /out/ /usr/local/bin/
 COPY --from=novnc /out/novnc /usr/share/novnc
-# Every shared library the binary links must be here (fails the build otherwise).
+# Every shared library the binary links must be here, and libcurl, which it opens on first use
+# (fails the build otherwise).
 RUN ! ldd /usr/local/bin/sortiectl | grep -q "not found" \
+ && ldconfig -p | grep -q "libcurl.so.4 " \
  && /usr/local/bin/sortiectl --help >/dev/null
 # The catalog the Deployment mounts; noVNC is where `serve --novnc-dir` looks by default.
 ENV SORTIE_APPS=/etc/sortie/apps.json

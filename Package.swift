@@ -28,13 +28,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
-        // libcurl from Debian's libcurl4-openssl-dev, with typed inline shims for the variadic
-        // curl_easy_setopt/getinfo (Swift cannot call C variadics).
-        .systemLibrary(
-            name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
-        ),
+        // libcurl: Debian's libcurl4-openssl-dev headers, and the library loaded with dlopen on
+        // first use (include/CCurl.h says why), behind typed functions (Swift cannot call C
+        // variadics such as curl_easy_setopt).
+        .target(name: "CCurl"),
         // libedit from Debian's libedit-dev, for `sortiectl shell`.
         .systemLibrary(
             name: "CLibEdit",

@@ -87,3 +87,22 @@ def test_the_commit_is_injected_at_build_time(tmp_path):
                     dict(os.environ), cwd=tmp_path)
         assert build.returncode == 0, build.stderr
         assert run([str(binary)], dict(os.environ)).stdout.strip() == expected
+
+
+def loaded_libraries(args, env):
+    """The shared objects the dynamic loader opened while `args` ran (glibc's LD_DEBUG=files)."""
+    out = run(args, dict(env, LD_DEBUG="files"))
+    return out, {line.split("file=", 1)[1].split()[0] for line in out.stderr.splitlines() if "file=" in line}
+
+
+def test_libcurl_is_loaded_only_by_commands_that_reach_a_cluster(sortiectl, cli_env, sandbox):
+    """libcurl's ~38 libraries cost ~6 ms per start: commands that never talk to a cluster do not load
+    them (CCurl opens libcurl on first use), and the ones that do still work."""
+    out, offline = loaded_libraries([str(sortiectl), "version", "--client"], cli_env)
+    assert out.returncode == 0 and out.stdout.startswith("Client Version: ")
+    assert offline, "LD_DEBUG=files reported nothing: the check would prove nothing"
+    assert not any(name.startswith("libcurl") for name in offline), sorted(offline)
+
+    out, online = loaded_libraries([str(sortiectl), "pods"], dict(cli_env, KUBECONFIG=str(sandbox)))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "libcurl.so.4" in online

@@ -34,7 +34,7 @@ final class WebSocketConnection {
     static func open(_ request: WebSocketUpgradeRequest, stop: StopSignal? = nil) throws -> WebSocketConnection {
         let handle = try CurlTransport.makeConnectOnlyHandle(url: request.url, clientCertificate: request.clientCertificate,
                                                              configuration: request.transport)
-        let code = curl_easy_perform(handle.raw)
+        let code = sortie_curl_easy_perform(handle.raw)
         guard code == CURLE_OK else { throw KubeClientError.wrap(handle.error(code), server: request.server) }
         var fd: curl_socket_t = sortie_curl_socket_bad()
         guard sortie_easy_getinfo_socket(handle.raw, &fd) == CURLE_OK, fd != sortie_curl_socket_bad() else {
@@ -94,7 +94,7 @@ final class WebSocketConnection {
 
     fileprivate static func send(handle: CurlEasyHandle, _ pointer: UnsafeRawPointer, count: Int, server: String) throws -> Int? {
         var sent = 0
-        let code = curl_easy_send(handle.raw, pointer, count, &sent)
+        let code = sortie_curl_easy_send(handle.raw, pointer, count, &sent)
         if code == CURLE_AGAIN { return nil }
         guard code == CURLE_OK else {
             throw TunnelError.connectionLost(server: server, detail: handle.error(code).message)
@@ -104,7 +104,7 @@ final class WebSocketConnection {
 
     fileprivate static func receive(handle: CurlEasyHandle, into pointer: UnsafeMutableRawPointer, capacity: Int, server: String) throws -> Int? {
         var received = 0
-        let code = curl_easy_recv(handle.raw, pointer, capacity, &received)
+        let code = sortie_curl_easy_recv(handle.raw, pointer, capacity, &received)
         if code == CURLE_AGAIN { return nil }
         guard code == CURLE_OK else {
             throw TunnelError.connectionLost(server: server, detail: handle.error(code).message)

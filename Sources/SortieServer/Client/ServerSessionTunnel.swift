@@ -1,8 +1,5 @@
 import Foundation
 import SortieKit
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import HTTPTypes
 import Logging
 import NIOCore
@@ -16,6 +13,8 @@ public struct SortieServerClient: Sendable {
     /// The server's base URL (`https://sortie.example.com`, `http://127.0.0.1:8080`).
     public let baseURL: URL
     public let token: String?
+    /// The REST calls go through the same libcurl transport as the Kubernetes client.
+    let transport: any KubeTransport
 
     /// A server answer other than success, with the server's own error code and message.
     public struct ServerError: Error, Sendable, CustomStringConvertible {
@@ -25,9 +24,10 @@ public struct SortieServerClient: Sendable {
         public var description: String { "the server answered \(status)\(code.map { " (\($0))" } ?? ""): \(message)" }
     }
 
-    public init(baseURL: URL, token: String?) {
+    public init(baseURL: URL, token: String?, transport: any KubeTransport = CurlTransport(configuration: .init())) {
         self.baseURL = baseURL
         self.token = token
+        self.transport = transport
     }
 
     /// The session with this id, or the only one whose id starts with it (or whose pod has that name).
@@ -61,11 +61,11 @@ public struct SortieServerClient: Sendable {
         let base = components.path.hasSuffix("/") ? String(components.path.dropLast()) : components.path
         components.path = base + path
         guard let url = components.url else { throw ServerError(status: 0, code: nil, message: "bad server URL \(baseURL)") }
-        var request = URLRequest(url: url, timeoutInterval: 30)
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        var headers = [(name: "Accept", value: "application/json")]
+        if let token { headers.append((name: "Authorization", value: "Bearer \(token)")) }
+        let response = try await transport.send(TransportRequest(method: .get, url: url.absoluteString, headers: headers,
+                                                                 timeout: .seconds(30)))
+        let (status, data) = (response.status, response.body)
         guard (200..<300).contains(status) else {
             let body = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
             throw ServerError(status: status, code: body?["error"] as? String,

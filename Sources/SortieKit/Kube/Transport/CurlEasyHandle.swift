@@ -13,8 +13,9 @@ final class CurlEasyHandle {
     let url: String
 
     init(url: String) throws {
-        guard let handle = curl_easy_init() else {
-            throw CurlError(code: Int(CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed", url: url)
+        guard let handle = sortie_curl_easy_init() else {
+            let why = sortie_curl_load_error().map { "libcurl could not be loaded (\(String(cString: $0))); install libcurl4" }
+            throw CurlError(code: Int(CURLE_FAILED_INIT.rawValue), message: why ?? "curl_easy_init failed", url: url)
         }
         raw = handle
         self.url = url
@@ -28,9 +29,9 @@ final class CurlEasyHandle {
     }
 
     deinit {
-        curl_easy_cleanup(raw)
-        if let headerList { curl_slist_free_all(headerList) }
-        if let connectToList { curl_slist_free_all(connectToList) }
+        sortie_curl_easy_cleanup(raw)
+        if let headerList { sortie_curl_slist_free_all(headerList) }
+        if let connectToList { sortie_curl_slist_free_all(connectToList) }
         errorBuffer.deallocate()
     }
 
@@ -79,10 +80,10 @@ final class CurlEasyHandle {
 
     /// Replaces the request headers; the list stays alive as long as the handle.
     func setHeaders(_ headers: [(name: String, value: String)]) throws {
-        if let headerList { curl_slist_free_all(headerList) }
+        if let headerList { sortie_curl_slist_free_all(headerList) }
         headerList = nil
         for (name, value) in headers {
-            headerList = curl_slist_append(headerList, "\(name): \(value)")
+            headerList = sortie_curl_slist_append(headerList, "\(name): \(value)")
         }
         try check(sortie_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, headerList))
     }
@@ -90,7 +91,7 @@ final class CurlEasyHandle {
     /// `CURLOPT_CONNECT_TO`: connect to another host:port than the URL names (used for
     /// kubeconfig's `tls-server-name`, so SNI and verification use that name).
     func setConnectTo(_ entries: [String]) throws {
-        for entry in entries { connectToList = curl_slist_append(connectToList, entry) }
+        for entry in entries { connectToList = sortie_curl_slist_append(connectToList, entry) }
         try check(sortie_easy_setopt_slist(raw, CURLOPT_CONNECT_TO, connectToList))
     }
 

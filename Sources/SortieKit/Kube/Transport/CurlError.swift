@@ -14,7 +14,7 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
     }
 
     init(_ code: CURLcode, errorBuffer: String, url: String) {
-        let text = errorBuffer.isEmpty ? String(cString: curl_easy_strerror(code)) : errorBuffer
+        let text = errorBuffer.isEmpty ? String(cString: sortie_curl_easy_strerror(code)) : errorBuffer
         self.init(code: Int(code.rawValue), message: text, url: url)
     }
 

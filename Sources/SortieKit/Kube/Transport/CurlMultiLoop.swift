@@ -97,7 +97,7 @@ final class CurlMultiLoop: Sendable {
 
     /// The raw multi handle; used only on the loop thread, except `curl_multi_wakeup`, which
     /// libcurl documents as callable from any thread.
-    private struct MultiPointer: @unchecked Sendable { let raw: UnsafeMutableRawPointer }
+    private struct MultiPointer: @unchecked Sendable { let raw: UnsafeMutableRawPointer? }
 
     /// Commands from any thread to the loop thread.
     private final class CommandQueue: Sendable {
@@ -111,8 +111,11 @@ final class CurlMultiLoop: Sendable {
 
     init(maxConnectionsPerHost: Int = 16) {
         _ = CurlGlobal.initialized
-        multi = MultiPointer(raw: curl_multi_init())
-        _ = sortie_multi_setopt_long(multi.raw, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
+        // nil when libcurl could not be loaded: then no easy handle can be made either, and
+        // CurlEasyHandle reports why before any transfer gets here.
+        multi = MultiPointer(raw: sortie_curl_multi_init())
+        guard let raw = multi.raw else { return }
+        _ = sortie_multi_setopt_long(raw, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
         let multi = self.multi
         let commands = self.commands
         let thread = Thread { CurlMultiLoop.run(multi: multi, commands: commands) }
@@ -122,19 +125,19 @@ final class CurlMultiLoop: Sendable {
 
     deinit {
         commands.push(.stop)
-        curl_multi_wakeup(multi.raw)
+        if let raw = multi.raw { sortie_curl_multi_wakeup(raw) }
     }
 
     /// Starts a transfer; its sink hears back on the loop thread.
     func start(_ transfer: CurlTransfer) {
         commands.push(.add(transfer))
-        curl_multi_wakeup(multi.raw)
+        if let raw = multi.raw { sortie_curl_multi_wakeup(raw) }
     }
 
     /// Aborts a transfer; its sink is told it completed with `CURLE_ABORTED_BY_CALLBACK`.
     func cancel(_ transfer: CurlTransfer) {
         commands.push(.cancel(ObjectIdentifier(transfer)))
-        curl_multi_wakeup(multi.raw)
+        if let raw = multi.raw { sortie_curl_multi_wakeup(raw) }
     }
 
     private static func run(multi: MultiPointer, commands: CommandQueue) {
@@ -145,17 +148,17 @@ final class CurlMultiLoop: Sendable {
                 switch command {
                 case .add(let transfer):
                     active[transfer.handle.raw] = transfer
-                    curl_multi_add_handle(multi.raw, transfer.handle.raw)
+                    sortie_curl_multi_add_handle(multi.raw, transfer.handle.raw)
                 case .cancel(let id):
                     if let (key, transfer) = active.first(where: { ObjectIdentifier($0.value) == id }) {
-                        curl_multi_remove_handle(multi.raw, key)
+                        sortie_curl_multi_remove_handle(multi.raw, key)
                         active[key] = nil
                         transfer.complete(CURLE_ABORTED_BY_CALLBACK)
                     }
                 case .stop:
                     stopping = true
                     for (key, transfer) in active {
-                        curl_multi_remove_handle(multi.raw, key)
+                        sortie_curl_multi_remove_handle(multi.raw, key)
                         transfer.complete(CURLE_ABORTED_BY_CALLBACK)
                     }
                     active.removeAll()
@@ -163,26 +166,26 @@ final class CurlMultiLoop: Sendable {
             }
             if stopping { break }
             var running: Int32 = 0
-            curl_multi_perform(multi.raw, &running)
+            sortie_curl_multi_perform(multi.raw, &running)
             var remaining: Int32 = 0
-            while let message = curl_multi_info_read(multi.raw, &remaining) {
+            while let message = sortie_curl_multi_info_read(multi.raw, &remaining) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
                 let result = message.pointee.data.result
-                curl_multi_remove_handle(multi.raw, easy)
+                sortie_curl_multi_remove_handle(multi.raw, easy)
                 if let transfer = active.removeValue(forKey: easy) {
                     transfer.complete(result)
                 }
             }
             var ready: Int32 = 0
-            curl_multi_poll(multi.raw, nil, 0, 1000, &ready)
+            sortie_curl_multi_poll(multi.raw, nil, 0, 1000, &ready)
         }
-        curl_multi_cleanup(multi.raw)
+        sortie_curl_multi_cleanup(multi.raw)
     }
 }
 
 /// `curl_global_init` must run once before any other libcurl call.
 enum CurlGlobal {
     static let initialized: Bool = {
-        curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
+        sortie_curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
     }()
 }
