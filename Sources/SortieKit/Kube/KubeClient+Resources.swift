@@ -35,12 +35,22 @@ extension KubeClient {
     /// ``ListContinueToken``. Without a token there, pages are fetched one after the other.)
     public func listAll<T: KubeResource>(_ type: T.Type, namespace: String?, options: ListOptions = .init(),
                                          pageSize: Int? = 500) async throws -> (items: [T], resourceVersion: String?) {
+        try await listAll(type, namespace: namespace, options: options, pageSize: pageSize, transform: { $0 })
+    }
+
+    /// ``listAll(_:namespace:options:pageSize:)`` that turns each object into what the caller needs
+    /// (or drops it: `nil`) as its page is decoded, on the same threads: a page is transformed while
+    /// the next one is on its way, and large pages are decoded and transformed on every core.
+    public func listAll<T: KubeResource, Item: Sendable>(
+        _ type: T.Type, namespace: String?, options: ListOptions = .init(), pageSize: Int? = 500,
+        transform: @escaping @Sendable (T) -> Item?
+    ) async throws -> (items: [Item], resourceVersion: String?) {
         var options = options
         options.limit = pageSize
         let path = T.collectionPath(namespace: namespace)
         var request = KubeRequest(.get, path, query: options.queryItems)
         var body = try await send(request).body
-        var items: [T] = []
+        var items: [Item] = []
         var resourceVersion: String?
         while true {
             let early = ListContinueToken.find(in: body)
@@ -50,9 +60,9 @@ extension KubeClient {
                 let nextRequest = KubeRequest(.get, path, query: options.queryItems)
                 next = (nextRequest, Task { try await self.send(nextRequest) })
             }
-            let page: KubeList<T>
+            let page: (metadata: ListMeta, items: [Item])
             do {
-                page = try decode(KubeList<T>.self, from: body, request: request)
+                page = try await decodeListPage(T.self, from: body, request: request, transform: transform)
             } catch {
                 next?.response.cancel()
                 throw error

@@ -175,16 +175,18 @@ public struct SessionEngine: Sendable {
 
     /// The sessions matching a filter, oldest first.
     public func sessions(matching filter: SessionFilter) async throws -> [Session] {
-        // Sessions come from metadata and status alone: the specs are not decoded.
-        let pods = try await client.listAll(PodMetadataAndStatus.self, namespace: namespace,
-                                            options: ListOptions(labelSelector: try filter.labelSelector())).items
+        // Sessions come from metadata and status alone: the specs are not decoded. Each page's pods
+        // become sessions as the page is decoded (on every core), while the next page is on its way.
         let current = now()
-        return pods.compactMap { Session(pod: $0.pod, now: current, timeoutMinutes: settings.sessionTimeoutMinutes) }
-            .filter { session in
+        let timeoutMinutes = settings.sessionTimeoutMinutes
+        let sessions = try await client.listAll(PodMetadataAndStatus.self, namespace: namespace,
+                                                options: ListOptions(labelSelector: try filter.labelSelector())) { pod in
+            Session(pod: pod.pod, now: current, timeoutMinutes: timeoutMinutes).flatMap { session in
                 (filter.status == nil || session.status == filter.status)
-                    && (filter.userID == nil || session.userID == filter.userID)
+                    && (filter.userID == nil || session.userID == filter.userID) ? session : nil
             }
-            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        }.items
+        return sessions.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
     /// Finds one session by its id, a unique prefix of it, or its pod name.

@@ -72,7 +72,7 @@ struct ConnectCommand: SortieCommand {
             return try await ConnectThroughServer(command: self, server: server, token: token ?? context.environment["SORTIE_TOKEN"]).run(context)
         }
         let console = context.console
-        let engine = try context.listingEngine(catalog)
+        let engine = try context.listingEngine()
         var (session, _) = try await engine.resolve(self.session)
         switch session.status {
         case .running, .expired:

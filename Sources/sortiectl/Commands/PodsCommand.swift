@@ -124,7 +124,7 @@ enum PodRendering {
 enum PodLookup {
     static func podName(for idOrName: String, context: CommandContext) async throws -> String {
         do {
-            return try await context.listingEngine(try CatalogOptions.parse([])).resolve(idOrName).pod.metadata.name ?? idOrName
+            return try await context.listingEngine().resolve(idOrName).pod.metadata.name ?? idOrName
         } catch SessionError.notFound {
             return idOrName  // not a session: take it as a pod name, and let the API answer
         }

@@ -20,7 +20,7 @@ struct QuotaShowCommand: SortieCommand {
     var clusterOptions: ClusterOptions? { cluster }
 
     func run(_ context: CommandContext) async throws {
-        let report = try await context.listingEngine(catalog).quotaReport()
+        let report = try await context.listingEngine().quotaReport()
         if output.output == .json || output.output == .yaml {
             try OutputWriter.write(report, format: output.output, console: context.console)
             return
@@ -78,7 +78,7 @@ struct QuotaSetCommand: SortieCommand {
         if let memory { hard["requests.memory"] = memory }
         if let limitsCPU { hard["limits.cpu"] = limitsCPU }
         if let limitsMemory { hard["limits.memory"] = limitsMemory }
-        let quota = try await context.listingEngine(catalog).setQuota(name: name, hard: hard)
+        let quota = try await context.listingEngine().setQuota(name: name, hard: hard)
         context.console.print("resourcequota/\(quota.metadata.name ?? name) set: " + (quota.spec?.hard ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
     }
 }

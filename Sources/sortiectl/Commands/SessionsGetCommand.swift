@@ -18,7 +18,7 @@ struct SessionsGetCommand: SortieCommand {
     var clusterOptions: ClusterOptions? { cluster }
 
     func run(_ context: CommandContext) async throws {
-        let session = try await context.listingEngine(catalog).session(id)
+        let session = try await context.listingEngine().session(id)
         try SessionRendering.render([session], format: output, console: context.console, single: true)
     }
 }

@@ -34,7 +34,7 @@ struct SessionsKillCommand: SortieCommand {
     }
 
     func run(_ context: CommandContext) async throws {
-        let engine = try context.listingEngine(catalog)
+        let engine = try context.listingEngine()
         let grace = now ? 0 : gracePeriod
         let results = all
             ? try await engine.killAll(matching: SessionFilter(userID: user, appID: app), gracePeriodSeconds: grace)
@@ -68,7 +68,7 @@ struct SessionsReapCommand: SortieCommand {
     var clusterOptions: ClusterOptions? { cluster }
 
     func run(_ context: CommandContext) async throws {
-        let engine = try context.listingEngine(catalog)
+        let engine = try context.listingEngine()
         let reaped = try await engine.reap(dryRun: dryRun)
         if output.output == .json || output.output == .yaml {
             try OutputWriter.write(SessionList(sessions: reaped), format: output.output, console: context.console)

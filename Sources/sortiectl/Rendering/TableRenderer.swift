@@ -12,11 +12,19 @@ struct TableRenderer {
                 widths[index] = max(widths[index], cell.count)
             }
         }
-        return all.map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index] + 3, withPad: " ", startingAt: 0)
-            }.joined()
-        }.joined(separator: "\n") + "\n"
+        // One string, padded by hand: Foundation's padding(toLength:) bridges every cell.
+        var table = ""
+        table.reserveCapacity(all.count * (widths.reduce(0, +) + 3 * widths.count + 1))
+        for row in all {
+            for (index, cell) in row.enumerated() {
+                table += cell
+                if index < row.count - 1 {
+                    table += String(repeating: " ", count: max(0, widths[min(index, widths.count - 1)] + 3 - cell.count))
+                }
+            }
+            table += "\n"
+        }
+        return table
     }
 }
 

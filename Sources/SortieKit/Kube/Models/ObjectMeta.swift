@@ -80,4 +80,12 @@ public protocol KubeResource: Codable, Sendable {
     static var kind: String { get }
     static var apiVersion: String { get }
     var metadata: ObjectMeta { get set }
+    /// Fields of this kind's JSON that decoding never reads, skipped when large lists are decoded.
+    static var listOmissions: ListOmissions { get }
+}
+
+extension KubeResource {
+    /// `metadata.managedFields` (server-side apply bookkeeping, often half an object's JSON):
+    /// ``ObjectMeta`` does not model it.
+    public static var listOmissions: ListOmissions { ListOmissions(metadataFields: ["managedFields"]) }
 }

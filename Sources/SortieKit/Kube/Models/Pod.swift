@@ -31,6 +31,8 @@ public struct PodMetadataAndStatus: KubeResource, Equatable {
 
     public var metadata: ObjectMeta
     public var status: PodStatus?
+    /// Not decoded: the spec is half a session pod's JSON.
+    public static var listOmissions: ListOmissions { ListOmissions(fields: ["spec"], metadataFields: ["managedFields"]) }
 
     public init(metadata: ObjectMeta, status: PodStatus? = nil) {
         self.metadata = metadata

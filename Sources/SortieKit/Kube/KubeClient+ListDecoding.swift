@@ -1,0 +1,47 @@
+import Foundation
+
+extension KubeClient {
+    /// Pages smaller than this decode on the calling task: splitting them gains nothing.
+    static let concurrentListDecodingThreshold = 256 * 1024
+
+    /// Decodes one page of a list and transforms its items. A large page is split into its items
+    /// (``ListItemSplitter``) and decoded and transformed on every core: that work, not the
+    /// transfer, is what the caller waits for after the last page arrives. If a part fails to
+    /// decode, the page is decoded whole, so the error names the item's place in the list as before.
+    func decodeListPage<T: KubeResource, Item: Sendable>(
+        _ type: T.Type, from body: Data, request: KubeRequest,
+        cores: Int = ProcessInfo.processInfo.activeProcessorCount, transform: @escaping @Sendable (T) -> Item?
+    ) async throws -> (metadata: ListMeta, items: [Item]) {
+        guard cores > 1, body.count >= Self.concurrentListDecodingThreshold,
+              let split = ListItemSplitter.split(body), split.items.count >= cores * 4 else {
+            return try wholePage(T.self, from: body, request: request, transform: transform)
+        }
+        do {
+            let metadata = try JSONDecoder().decode(KubeList<T>.self, from: split.envelope).metadata
+            let partSize = (split.items.count + cores - 1) / cores
+            let starts = Array(stride(from: 0, to: split.items.count, by: partSize))
+            let items = try await withThrowingTaskGroup(of: (Int, [Item]).self) { group in
+                for (part, start) in starts.enumerated() {
+                    let ranges = split.items[start..<min(start + partSize, split.items.count)]
+                    group.addTask {
+                        let objects = try JSONDecoder().decode([T].self, from: ListItemSplitter.array(of: ranges, in: body, omitting: T.listOmissions))
+                        return (part, objects.compactMap(transform))
+                    }
+                }
+                var parts = [[Item]](repeating: [], count: starts.count)
+                for try await (part, items) in group { parts[part] = items }
+                return parts.flatMap { $0 }
+            }
+            return (metadata, items)
+        } catch {
+            return try wholePage(T.self, from: body, request: request, transform: transform)
+        }
+    }
+
+    private func wholePage<T: KubeResource, Item: Sendable>(
+        _ type: T.Type, from body: Data, request: KubeRequest, transform: (T) -> Item?
+    ) throws -> (metadata: ListMeta, items: [Item]) {
+        let page = try decode(KubeList<T>.self, from: body, request: request)
+        return (page.metadata, page.items.compactMap(transform))
+    }
+}
