@@ -24,6 +24,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case portForwardFrames = "portforward-frames"
     /// A VNC server's side of the RFB handshake and one framebuffer update.
     case rfb
+    /// A list response split into items, their unread fields omitted, decoded in parts: whenever
+    /// the whole body decodes, the parts must decode to the same pods and list metadata.
+    case listPage = "list-page"
 
     /// Runs one input through the target.
     public func run(_ input: [UInt8]) {
@@ -35,6 +38,26 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .webSocketScanner: Self.webSocketScanner(input)
         case .portForwardFrames: Self.portForwardFrames(input)
         case .rfb: _ = try? RFBClient(stream: RFBMemoryStream(input)).captureFramebuffer()
+        case .listPage: Self.listPage(input)
+        }
+    }
+
+    static func listPage(_ input: [UInt8]) {
+        let body = Data(input)
+        guard let split = ListItemSplitter.split(body),
+              let whole = try? JSONDecoder().decode(KubeList<PodMetadataAndStatus>.self, from: body) else { return }
+        let envelope = try? JSONDecoder().decode(KubeList<PodMetadataAndStatus>.self, from: split.envelope)
+        precondition(envelope?.metadata == whole.metadata && envelope?.items.isEmpty == true, "the envelope lost the list's metadata")
+        let omissions = PodMetadataAndStatus.listOmissions
+        for parts in [1, 2, 3] {
+            let size = max(1, (split.items.count + parts - 1) / parts)
+            var decoded: [PodMetadataAndStatus] = []
+            for start in stride(from: 0, to: split.items.count, by: size) {
+                let array = ListItemSplitter.array(of: split.items[start..<min(start + size, split.items.count)], in: body, omitting: omissions)
+                guard let items = try? JSONDecoder().decode([PodMetadataAndStatus].self, from: array) else { return }
+                decoded += items
+            }
+            precondition(decoded == whole.items, "the items decoded in \(parts) parts differ from the whole list's")
         }
     }
 

@@ -80,6 +80,8 @@ public struct ListItemSplitter: Sendable, Equatable {
                 guard let end = Byte.closingQuote(in: bytes, from: start) else { return nil }
                 index = end
                 if depth == 1 {
+                    // An escaped top-level key could spell "items" another way: leave that to the decoder.
+                    guard !bytes[start..<index].contains(Byte.backslash) else { return nil }
                     lastString = start..<index
                     itemsValueNext = false
                 }

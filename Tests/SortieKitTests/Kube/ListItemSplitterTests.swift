@@ -43,6 +43,7 @@ struct ListItemSplitterTests {
         #"{"items":[{"a":1}]"#,                                  // unbalanced
         #"{"items":[{"a":1}]}}"#,
         #"{"items":[{}],"items":[{}]}"#,                         // which items?
+        #"{"it\u0065ms":[{"a":1}],"items":[{"b":2}]}"#,        // an escaped top-level key
         #"{"items":[{"a":"\"}]}"#,                               // escape at the end
         "",
     ])
