@@ -112,7 +112,7 @@ final class CurlMultiLoop: Sendable {
     init(maxConnectionsPerHost: Int = 16) {
         _ = CurlGlobal.initialized
         // nil when libcurl could not be loaded: then no easy handle can be made either, and
-        // CurlEasyHandle reports why before any transfer gets here.
+        // CurlEasyHandle reports why before any transfer gets here (`start` fails any that does).
         multi = MultiPointer(raw: sortie_curl_multi_init())
         guard let raw = multi.raw else { return }
         _ = sortie_multi_setopt_long(raw, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
@@ -128,10 +128,15 @@ final class CurlMultiLoop: Sendable {
         if let raw = multi.raw { sortie_curl_multi_wakeup(raw) }
     }
 
-    /// Starts a transfer; its sink hears back on the loop thread.
+    /// Starts a transfer; its sink hears back on the loop thread (or at once, failed, when there
+    /// is no multi handle: libcurl could not be loaded or could not make one).
     func start(_ transfer: CurlTransfer) {
+        guard let raw = multi.raw else {
+            transfer.complete(CURLE_FAILED_INIT)
+            return
+        }
         commands.push(.add(transfer))
-        if let raw = multi.raw { sortie_curl_multi_wakeup(raw) }
+        sortie_curl_multi_wakeup(raw)
     }
 
     /// Aborts a transfer; its sink is told it completed with `CURLE_ABORTED_BY_CALLBACK`.
