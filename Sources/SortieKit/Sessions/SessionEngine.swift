@@ -200,16 +200,33 @@ public struct SessionEngine: Sendable {
         let needle = idOrPrefix.lowercased().hasPrefix(SessionLabels.podNamePrefix)
             ? String(idOrPrefix.lowercased().dropFirst(SessionLabels.podNamePrefix.count)) : idOrPrefix.lowercased()
         guard !needle.isEmpty else { throw SessionError.notFound(idOrPrefix) }
-        let pods = try await client.listAll(Pod.self, namespace: namespace, options: ListOptions(labelSelector: SessionLabels.selector)).items
+        if let whole = try await sessionNamed(by: needle) { return whole }
         let current = now()
-        let matches = pods.compactMap { pod in Session(pod: pod, now: current, timeoutMinutes: settings.sessionTimeoutMinutes).map { ($0, pod) } }
-            .filter { $0.0.id.hasPrefix(needle) }
+        let timeoutMinutes = settings.sessionTimeoutMinutes
+        let matches = try await client.listAll(Pod.self, namespace: namespace, options: ListOptions(labelSelector: SessionLabels.selector)) { pod in
+            Session(pod: pod, now: current, timeoutMinutes: timeoutMinutes).flatMap { $0.id.hasPrefix(needle) ? ($0, pod) : nil }
+        }.items
         if let exact = matches.first(where: { $0.0.id == needle }) { return exact }
         switch matches.count {
         case 0: throw SessionError.notFound(idOrPrefix)
         case 1: return matches[0]
         default: throw SessionError.ambiguous(prefix: idOrPrefix, matches: matches.map(\.0.id).sorted())
         }
+    }
+
+    /// A whole session id names its pod (`sortie-session-<id>`): one GET instead of listing every
+    /// session, for scripts that get or kill sessions one by one. nil when `id` is not a whole id or
+    /// that pod is not the session (missing, not a sortie session, or labelled with another id).
+    private func sessionNamed(by id: String) async throws -> (session: Session, pod: Pod)? {
+        guard UUID(uuidString: id) != nil else { return nil }
+        let pod: Pod
+        do {
+            pod = try await client.get(Pod.self, namespace: namespace, name: SessionLabels.podNamePrefix + id)
+        } catch let error as KubeAPIError where error.reason == .notFound {
+            return nil
+        }
+        guard let session = Session(pod: pod, now: now(), timeoutMinutes: settings.sessionTimeoutMinutes), session.id == id else { return nil }
+        return (session, pod)
     }
 
     // MARK: Kill, reap

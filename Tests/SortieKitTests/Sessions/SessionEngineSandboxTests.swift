@@ -168,6 +168,14 @@ struct SessionEngineSandboxTests {
         #expect(matches.count == 2)
         let missing = await #expect(throws: SessionError.self) { try await engine.session("cccc") }
         #expect(missing?.description == "session \"cccc\" not found")
+
+        // A whole id is one GET of its pod, not a list of every session; an unknown whole id falls back to the list.
+        try await sandbox.control(.delete, "/sandbox/requests")
+        #expect(try await engine.session("BBBB0000-0000-4000-8000-000000000003").appID == "crashy")
+        let requests = try await sandbox.requestLog().compactMap { $0["path"] as? String }.filter { $0.hasPrefix("/api/") }
+        #expect(requests == ["/api/v1/namespaces/default/pods/sortie-session-bbbb0000-0000-4000-8000-000000000003"])
+        let unknown = await #expect(throws: SessionError.self) { try await engine.session("cccc0000-0000-4000-8000-000000000009") }
+        #expect(unknown?.description == "session \"cccc0000-0000-4000-8000-000000000009\" not found")
     }
 
     @Test func killOneIgnoreNotFoundAndKillAll() async throws {
