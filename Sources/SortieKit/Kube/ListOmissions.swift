@@ -8,13 +8,17 @@ import Foundation
 /// is. Replacing changes nothing a type that does not read the field can see.
 public struct ListOmissions: Sendable, Equatable {
     /// Fields of the item itself (`spec`).
-    public var fields: [String]
+    public let fields: [String]
     /// Fields of the item's `metadata` (`managedFields`).
-    public var metadataFields: [String]
+    public let metadataFields: [String]
+    /// The names as UTF-8, made once rather than for every item.
+    private let fieldKeys: [[UInt8]], metadataKeys: [[UInt8]]
 
     public init(fields: [String] = [], metadataFields: [String] = []) {
         self.fields = fields
         self.metadataFields = metadataFields
+        fieldKeys = fields.map { Array($0.utf8) }
+        metadataKeys = metadataFields.map { Array($0.utf8) }
     }
 
     public static let none = ListOmissions()
@@ -27,8 +31,6 @@ public struct ListOmissions: Sendable, Equatable {
     /// Appends the item at `range` of `bytes` to `output` with the omitted values replaced.
     /// The item was delimited by ``ListItemSplitter`` (balanced, strings terminated).
     func append(item range: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>, to output: inout Data) {
-        let fieldKeys = fields.map { Array($0.utf8) }
-        let metadataKeys = metadataFields.map { Array($0.utf8) }
         var copied = range.lowerBound     // bytes before this are in `output`
         var index = range.lowerBound
         var depth = 0                     // 1 inside the item's own object
