@@ -120,13 +120,13 @@ struct ServerPortForwardTests {
         let upstream = PortForwardUpstream(client: try sandbox.client())
         try await ServeFixture.withServer(sandbox, configuration: configuration, upstream: upstream) { client in
             let session = try await ServerWebSocketTests.runningSession(client, sandbox)
-            let started = ContinuousClock.now
             let response = try await RawHTTP.exchange(port: try #require(client.port), RawHTTP.upgradeRequest(session.url))
             #expect(RawHTTP.status(response) == 502, "\(response)")
             let body = try #require(RawHTTP.body(response))
             #expect(body["error"] as? String == "session_unreachable")
             #expect((body["message"] as? String ?? "").contains("cannot reach the session"), "\(body)")
-            #expect(ContinuousClock.now - started < .seconds(10))
+            // The refusal itself is the reason, not the 10 s handshake timeout it would otherwise run into.
+            #expect(!(body["message"] as? String ?? "").contains("in time"), "\(body)")
         }
     }
 
