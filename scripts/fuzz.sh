@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#targets[@]} -gt 0 ] || targets=(kubeconfig catalog watch-events websocket-frames websocket-scanner portforward-frames rfb list-page)
+[ ${#targets[@]} -gt 0 ] || targets=(kubeconfig catalog watch-events websocket-frames websocket-scanner portforward-frames rfb list-page pod-reading)
 
 echo "== building sortie-fuzz with libFuzzer and AddressSanitizer (.build-fuzz)" >&2
 # One -sanitize= list for swiftc: given as two flags, the last one wins and the Swift code would

@@ -27,6 +27,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// A list response split into items, their unread fields omitted, decoded in parts: whenever
     /// the whole body decodes, the parts must decode to the same pods and list metadata.
     case listPage = "list-page"
+    /// One pod read straight from its JSON (``PodMetadataAndStatus/decodeDirectly(_:)``): whatever
+    /// the reader returns must be what JSONDecoder decodes, and nothing where JSONDecoder refuses.
+    case podReading = "pod-reading"
 
     /// Runs one input through the target.
     public func run(_ input: [UInt8]) {
@@ -39,6 +42,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .portForwardFrames: Self.portForwardFrames(input)
         case .rfb: _ = try? RFBClient(stream: RFBMemoryStream(input)).captureFramebuffer()
         case .listPage: Self.listPage(input)
+        case .podReading: Self.podReading(input)
         }
     }
 
@@ -59,6 +63,15 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             }
             precondition(decoded == whole.items, "the items decoded in \(parts) parts differ from the whole list's")
         }
+        if let read = KubeClient.readDirectly(PodMetadataAndStatus.self, split.items[...], in: body) {
+            precondition(read == whole.items, "the items read directly differ from the whole list's")
+        }
+    }
+
+    static func podReading(_ input: [UInt8]) {
+        guard let read = input.withUnsafeBufferPointer({ PodMetadataAndStatus.decodeDirectly($0) }) else { return }
+        let decoded = try? JSONDecoder().decode(PodMetadataAndStatus.self, from: Data(input))
+        precondition(read == decoded, "read directly: \(read); JSONDecoder: \(String(describing: decoded))")
     }
 
     /// The first byte picks the sender (bit 0) and the read size (1…128), so frame headers split

@@ -83,7 +83,7 @@ struct ConcurrentListDecodingTests {
         KubeClient(configuration: KubeClientConfiguration(server: "https://127.0.0.1:1"))
     }
 
-    @Test("same items, same order, same metadata, the transform applied to each", arguments: [2, 3, 8])
+    @Test("same items, same order, same metadata, the transform applied to each", arguments: [1, 2, 3, 8])
     func sameAsWhole(cores: Int) async throws {
         let body = try Self.recordedPodList(count: 400)
         #expect(body.count >= KubeClient.concurrentListDecodingThreshold, "the test must take the concurrent path")

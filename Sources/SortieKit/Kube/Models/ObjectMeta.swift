@@ -82,10 +82,16 @@ public protocol KubeResource: Codable, Sendable {
     var metadata: ObjectMeta { get set }
     /// Fields of this kind's JSON that decoding never reads, skipped when large lists are decoded.
     static var listOmissions: ListOmissions { get }
+    /// One object read straight from its JSON, faster than JSONDecoder, or nil to have JSONDecoder
+    /// decode it: the default, and the answer whenever the bytes are not the plain JSON a reader
+    /// handles (``JSONReader``). Large list pages use it for every item.
+    static func decodeDirectly(_ json: UnsafeBufferPointer<UInt8>) -> Self?
 }
 
 extension KubeResource {
     /// `metadata.managedFields` (server-side apply bookkeeping, often half an object's JSON):
     /// ``ObjectMeta`` does not model it.
     public static var listOmissions: ListOmissions { ListOmissions(metadataFields: ["managedFields"]) }
+
+    public static func decodeDirectly(_ json: UnsafeBufferPointer<UInt8>) -> Self? { nil }
 }
