@@ -6,8 +6,8 @@ import Synchronization
 protocol CurlTransferSink: AnyObject {
     /// Response headers are complete (status line and fields, names lower-cased).
     func didReceiveHead(status: Int, headers: [String: String])
-    /// A chunk of body bytes.
-    func didReceive(_ data: Data)
+    /// A chunk of body bytes, valid only during the call.
+    func didReceive(_ bytes: UnsafeRawBufferPointer)
     /// The transfer ended: `nil` for success, else the failure.
     func didComplete(_ error: CurlError?)
 }
@@ -53,9 +53,9 @@ final class CurlTransfer: @unchecked Sendable {
         sink.didReceiveHead(status: status, headers: headers)
     }
 
-    fileprivate func body(_ data: Data) {
+    fileprivate func body(_ bytes: UnsafeRawBufferPointer) {
         deliverHead()
-        sink.didReceive(data)
+        sink.didReceive(bytes)
     }
 
     func complete(_ code: CURLcode) {
@@ -72,7 +72,7 @@ private func curlTransferWrite(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int,
     guard let ptr, let context else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
-    transfer.body(Data(bytes: ptr, count: length))
+    transfer.body(UnsafeRawBufferPointer(start: ptr, count: length))
     return length
 }
 

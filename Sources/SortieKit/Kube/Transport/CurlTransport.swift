@@ -164,9 +164,16 @@ private final class BufferedSink: CurlTransferSink {
     func didReceiveHead(status: Int, headers: [String: String]) {
         self.status = status
         self.headers = headers
+        // A list page is megabytes: grow the buffer once, not by doubling through every chunk.
+        if let length = headers["content-length"].flatMap(Int.init), length > 0 {
+            body.reserveCapacity(min(length, Self.largestReservation))
+        }
     }
 
-    func didReceive(_ data: Data) { body.append(data) }
+    /// A Content-Length beyond this is not trusted for a reservation (the bytes must arrive first).
+    static let largestReservation = 64 << 20
+
+    func didReceive(_ bytes: UnsafeRawBufferPointer) { body.append(contentsOf: bytes) }
 
     func didComplete(_ error: CurlError?) {
         if let error {
@@ -190,7 +197,7 @@ private final class StreamingSink: CurlTransferSink {
         headContinuation = nil
     }
 
-    func didReceive(_ data: Data) { body.yield(data) }
+    func didReceive(_ bytes: UnsafeRawBufferPointer) { body.yield(Data(bytes)) }
 
     func didComplete(_ error: CurlError?) {
         if let headContinuation {
