@@ -33,6 +33,7 @@ struct Sortie: AsyncParsableCommand {
             FileHandle.standardError.write(Data("Error: argument \(bad + 1) is not valid UTF-8 text\n".utf8))
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
+        if Invocation.reachesCluster(CommandLine.arguments.dropFirst().map { $0 }) { LibcurlPreload.start() }
         await main(nil)
     }
 

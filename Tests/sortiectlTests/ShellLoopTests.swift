@@ -158,6 +158,17 @@ struct ShellLoopTests {
         #expect(ShellSettings.contextName(origin: "in-cluster service account (/var/run)") == "in-cluster")
     }
 
+    @Test("libcurl is preloaded for commands that reach a cluster, and only for them")
+    func preloadOnlyForClusterCommands() {
+        for arguments in [["sessions", "list"], ["pods"], ["quota", "show", "-n", "x"], ["connect", "abc", "--port", "0"]] {
+            #expect(Invocation.reachesCluster(arguments), "\(arguments)")
+        }
+        for arguments in [[], ["version", "--client"], ["apps"], ["apps", "list"], ["sessions", "--help"], ["help", "sessions"],
+                          ["sessions", "list", "-h"], ["shell"], ["--generate-completion-script", "bash"], ["serve"]] {
+            #expect(!Invocation.reachesCluster(arguments), "\(arguments)")
+        }
+    }
+
     /// A kubeconfig with contexts `dev` (namespace team-a, current) and `prod`; no server is contacted.
     static func twoContextKubeconfig() throws -> String {
         let path = NSTemporaryDirectory() + "shell-kubeconfig-\(UUID().uuidString).yaml"
