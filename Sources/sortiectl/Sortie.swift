@@ -35,6 +35,9 @@ struct Sortie: AsyncParsableCommand {
         }
         if Invocation.reachesCluster(CommandLine.arguments.dropFirst().map { $0 }) { LibcurlPreload.start() }
         await main(nil)
+        // A command that fails exits inside main(_:) with its code. Returning from here would hand
+        // the exit to the async main's dispatch drain, which starts a thread only to call exit.
+        Foundation.exit(0)
     }
 
     /// `sortiectl` alone opens the shell for a person at a terminal, and prints help otherwise.
