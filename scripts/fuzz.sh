@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the parsers of untrusted bytes with libFuzzer + AddressSanitizer: kubeconfig, catalog,
-# watch event stream, WebSocket frames, port-forward channels, RFB handshake (Sources/
-# SortieFuzzTargets). Each target starts from its seeds in Tests/FuzzCorpus/<target>/ and runs for
+# watch event stream, WebSocket frames, port-forward channels, RFB handshake, list pages, pods read
+# without JSONDecoder (Sources/SortieFuzzTargets). Each target starts from its seeds in Tests/FuzzCorpus/<target>/ and runs for
 # a bounded time; a crash, trap, leak-free OOM (> 2 GiB) or hang (> 10 s per input) fails the run
 # and its input is copied to Tests/FuzzCorpus/<target>/ so the ordinary tests replay it from then on.
 #

@@ -206,6 +206,21 @@ struct JSONReader {
         return elements
     }
 
+    /// Reads an object whose keys `field` knows: for a key it models, `field` reads the value and
+    /// returns the field's number (0–63, one per field); for any other key it returns nil and the
+    /// value is checked and skipped. A field given twice is ``Unsupported``.
+    mutating func readObject(_ field: (inout JSONReader, String) throws -> Int?) throws {
+        var seen = JSONFieldsSeen()
+        try enterObject()
+        while let key = try nextKey() {
+            if let number = try field(&self, key) {
+                try seen.insert(number)
+            } else {
+                try skipValue()
+            }
+        }
+    }
+
     /// An object of strings (labels, annotations); a repeated key is ``Unsupported``.
     mutating func readStringMap() throws -> [String: String] {
         try enterObject()
@@ -342,7 +357,7 @@ struct JSONReader {
 
 /// Which of a type's fields an object has given, so a repeated key is refused (JSONDecoder, not
 /// ``JSONReader``, decides what a duplicate means).
-struct JSONFieldsSeen {
+private struct JSONFieldsSeen {
     private var bits: UInt64 = 0
 
     mutating func insert(_ field: Int) throws {

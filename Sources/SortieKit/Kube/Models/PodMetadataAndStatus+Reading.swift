@@ -15,13 +15,11 @@ extension PodMetadataAndStatus {
 
     init(reading reader: inout JSONReader) throws {
         var metadata: ObjectMeta?, status: PodStatus?
-        var seen = JSONFieldsSeen()
-        try reader.enterObject()
-        while let key = try reader.nextKey() {
+        try reader.readObject { reader, key in
             switch key {
-            case "metadata": try seen.insert(0); metadata = try reader.readOptional(ObjectMeta.init(reading:))
-            case "status": try seen.insert(1); status = try reader.readOptional(PodStatus.init(reading:))
-            default: try reader.skipValue()
+            case "metadata": metadata = try reader.readOptional(ObjectMeta.init(reading:)); return 0
+            case "status": status = try reader.readOptional(PodStatus.init(reading:)); return 1
+            default: return nil
             }
         }
         guard let metadata else { throw JSONReader.Unsupported() }
@@ -32,27 +30,22 @@ extension PodMetadataAndStatus {
 extension ObjectMeta {
     init(reading reader: inout JSONReader) throws {
         self.init()
-        var seen = JSONFieldsSeen()
-        try reader.enterObject()
-        while let key = try reader.nextKey() {
+        try reader.readObject { reader, key in
             switch key {
-            case "name": try seen.insert(0); name = try reader.readOptionalString()
-            case "generateName": try seen.insert(1); generateName = try reader.readOptionalString()
-            case "namespace": try seen.insert(2); namespace = try reader.readOptionalString()
-            case "uid": try seen.insert(3); uid = try reader.readOptionalString()
-            case "resourceVersion": try seen.insert(4); resourceVersion = try reader.readOptionalString()
-            case "generation": try seen.insert(5); generation = try reader.readOptional { try $0.readInteger() }
-            case "creationTimestamp": try seen.insert(6); creationTimestamp = try reader.readOptionalString()
-            case "deletionTimestamp": try seen.insert(7); deletionTimestamp = try reader.readOptionalString()
-            case "deletionGracePeriodSeconds":
-                try seen.insert(8); deletionGracePeriodSeconds = try reader.readOptional { try $0.readInteger() }
-            case "labels": try seen.insert(9); labels = try reader.readOptional { try $0.readStringMap() }
-            case "annotations": try seen.insert(10); annotations = try reader.readOptional { try $0.readStringMap() }
-            case "finalizers":
-                try seen.insert(11); finalizers = try reader.readOptional { try $0.readArray { try $0.readString() } }
-            case "ownerReferences":
-                try seen.insert(12); ownerReferences = try reader.readOptional { try $0.readArray(of: OwnerReference.init(reading:)) }
-            default: try reader.skipValue()
+            case "name": name = try reader.readOptionalString(); return 0
+            case "generateName": generateName = try reader.readOptionalString(); return 1
+            case "namespace": namespace = try reader.readOptionalString(); return 2
+            case "uid": uid = try reader.readOptionalString(); return 3
+            case "resourceVersion": resourceVersion = try reader.readOptionalString(); return 4
+            case "generation": generation = try reader.readOptional { try $0.readInteger() }; return 5
+            case "creationTimestamp": creationTimestamp = try reader.readOptionalString(); return 6
+            case "deletionTimestamp": deletionTimestamp = try reader.readOptionalString(); return 7
+            case "deletionGracePeriodSeconds": deletionGracePeriodSeconds = try reader.readOptional { try $0.readInteger() }; return 8
+            case "labels": labels = try reader.readOptional { try $0.readStringMap() }; return 9
+            case "annotations": annotations = try reader.readOptional { try $0.readStringMap() }; return 10
+            case "finalizers": finalizers = try reader.readOptional { try $0.readArray { try $0.readString() } }; return 11
+            case "ownerReferences": ownerReferences = try reader.readOptional { try $0.readArray(of: OwnerReference.init(reading:)) }; return 12
+            default: return nil
             }
         }
     }
@@ -61,16 +54,14 @@ extension ObjectMeta {
 extension OwnerReference {
     init(reading reader: inout JSONReader) throws {
         var apiVersion: String?, kind: String?, name: String?, uid: String?, controller: Bool?
-        var seen = JSONFieldsSeen()
-        try reader.enterObject()
-        while let key = try reader.nextKey() {
+        try reader.readObject { reader, key in
             switch key {
-            case "apiVersion": try seen.insert(0); apiVersion = try reader.readString()
-            case "kind": try seen.insert(1); kind = try reader.readString()
-            case "name": try seen.insert(2); name = try reader.readString()
-            case "uid": try seen.insert(3); uid = try reader.readString()
-            case "controller": try seen.insert(4); controller = try reader.readOptional { try $0.readBool() }
-            default: try reader.skipValue()
+            case "apiVersion": apiVersion = try reader.readString(); return 0
+            case "kind": kind = try reader.readString(); return 1
+            case "name": name = try reader.readString(); return 2
+            case "uid": uid = try reader.readString(); return 3
+            case "controller": controller = try reader.readOptional { try $0.readBool() }; return 4
+            default: return nil
             }
         }
         guard let apiVersion, let kind, let name, let uid else { throw JSONReader.Unsupported() }
@@ -81,26 +72,21 @@ extension OwnerReference {
 extension PodStatus {
     init(reading reader: inout JSONReader) throws {
         self.init()
-        var seen = JSONFieldsSeen()
-        try reader.enterObject()
-        while let key = try reader.nextKey() {
+        try reader.readObject { reader, key in
             switch key {
-            case "phase": try seen.insert(0); phase = try reader.readOptionalString()
-            case "conditions":
-                try seen.insert(1); conditions = try reader.readOptional { try $0.readArray(of: PodCondition.init(reading:)) }
-            case "message": try seen.insert(2); message = try reader.readOptionalString()
-            case "reason": try seen.insert(3); reason = try reader.readOptionalString()
-            case "hostIP": try seen.insert(4); hostIP = try reader.readOptionalString()
-            case "podIP": try seen.insert(5); podIP = try reader.readOptionalString()
-            case "startTime": try seen.insert(6); startTime = try reader.readOptionalString()
-            case "qosClass": try seen.insert(7); qosClass = try reader.readOptionalString()
+            case "phase": phase = try reader.readOptionalString(); return 0
+            case "conditions": conditions = try reader.readOptional { try $0.readArray(of: PodCondition.init(reading:)) }; return 1
+            case "message": message = try reader.readOptionalString(); return 2
+            case "reason": reason = try reader.readOptionalString(); return 3
+            case "hostIP": hostIP = try reader.readOptionalString(); return 4
+            case "podIP": podIP = try reader.readOptionalString(); return 5
+            case "startTime": startTime = try reader.readOptionalString(); return 6
+            case "qosClass": qosClass = try reader.readOptionalString(); return 7
             case "initContainerStatuses":
-                try seen.insert(8)
-                initContainerStatuses = try reader.readOptional { try $0.readArray(of: ContainerStatus.init(reading:)) }
+                initContainerStatuses = try reader.readOptional { try $0.readArray(of: ContainerStatus.init(reading:)) }; return 8
             case "containerStatuses":
-                try seen.insert(9)
-                containerStatuses = try reader.readOptional { try $0.readArray(of: ContainerStatus.init(reading:)) }
-            default: try reader.skipValue()
+                containerStatuses = try reader.readOptional { try $0.readArray(of: ContainerStatus.init(reading:)) }; return 9
+            default: return nil
             }
         }
     }
@@ -109,16 +95,14 @@ extension PodStatus {
 extension PodCondition {
     init(reading reader: inout JSONReader) throws {
         var type: String?, status: String?, reason: String?, message: String?, lastTransitionTime: String?
-        var seen = JSONFieldsSeen()
-        try reader.enterObject()
-        while let key = try reader.nextKey() {
+        try reader.readObject { reader, key in
             switch key {
-            case "type": try seen.insert(0); type = try reader.readString()
-            case "status": try seen.insert(1); status = try reader.readString()
-            case "reason": try seen.insert(2); reason = try reader.readOptionalString()
-            case "message": try seen.insert(3); message = try reader.readOptionalString()
-            case "lastTransitionTime": try seen.insert(4); lastTransitionTime = try reader.readOptionalString()
-            default: try reader.skipValue()
+            case "type": type = try reader.readString(); return 0
+            case "status": status = try reader.readString(); return 1
+            case "reason": reason = try reader.readOptionalString(); return 2
+            case "message": message = try reader.readOptionalString(); return 3
+            case "lastTransitionTime": lastTransitionTime = try reader.readOptionalString(); return 4
+            default: return nil
             }
         }
         guard let type, let status else { throw JSONReader.Unsupported() }
@@ -130,20 +114,18 @@ extension ContainerStatus {
     init(reading reader: inout JSONReader) throws {
         var name: String?, ready: Bool?, started: Bool?, restartCount: Int?, image: String?, imageID: String?
         var containerID: String?, state: ContainerState?, lastState: ContainerState?
-        var seen = JSONFieldsSeen()
-        try reader.enterObject()
-        while let key = try reader.nextKey() {
+        try reader.readObject { reader, key in
             switch key {
-            case "name": try seen.insert(0); name = try reader.readString()
-            case "ready": try seen.insert(1); ready = try reader.readOptional { try $0.readBool() }
-            case "started": try seen.insert(2); started = try reader.readOptional { try $0.readBool() }
-            case "restartCount": try seen.insert(3); restartCount = try reader.readOptional { try $0.readInteger() }
-            case "image": try seen.insert(4); image = try reader.readOptionalString()
-            case "imageID": try seen.insert(5); imageID = try reader.readOptionalString()
-            case "containerID": try seen.insert(6); containerID = try reader.readOptionalString()
-            case "state": try seen.insert(7); state = try reader.readOptional(ContainerState.init(reading:))
-            case "lastState": try seen.insert(8); lastState = try reader.readOptional(ContainerState.init(reading:))
-            default: try reader.skipValue()
+            case "name": name = try reader.readString(); return 0
+            case "ready": ready = try reader.readOptional { try $0.readBool() }; return 1
+            case "started": started = try reader.readOptional { try $0.readBool() }; return 2
+            case "restartCount": restartCount = try reader.readOptional { try $0.readInteger() }; return 3
+            case "image": image = try reader.readOptionalString(); return 4
+            case "imageID": imageID = try reader.readOptionalString(); return 5
+            case "containerID": containerID = try reader.readOptionalString(); return 6
+            case "state": state = try reader.readOptional(ContainerState.init(reading:)); return 7
+            case "lastState": lastState = try reader.readOptional(ContainerState.init(reading:)); return 8
+            default: return nil
             }
         }
         guard let name else { throw JSONReader.Unsupported() }
@@ -155,62 +137,51 @@ extension ContainerStatus {
 extension ContainerState {
     init(reading reader: inout JSONReader) throws {
         var waiting: Waiting?, running: Running?, terminated: Terminated?
-        var seen = JSONFieldsSeen()
-        try reader.enterObject()
-        while let key = try reader.nextKey() {
+        try reader.readObject { reader, key in
             switch key {
-            case "waiting": try seen.insert(0); waiting = try reader.readOptional(Waiting.init(reading:))
-            case "running": try seen.insert(1); running = try reader.readOptional(Running.init(reading:))
-            case "terminated": try seen.insert(2); terminated = try reader.readOptional(Terminated.init(reading:))
-            default: try reader.skipValue()
+            case "waiting":
+                waiting = try reader.readOptional { reader in
+                    var waiting = Waiting()
+                    try reader.readObject { reader, key in
+                        switch key {
+                        case "reason": waiting.reason = try reader.readOptionalString(); return 0
+                        case "message": waiting.message = try reader.readOptionalString(); return 1
+                        default: return nil
+                        }
+                    }
+                    return waiting
+                }
+                return 0
+            case "running":
+                running = try reader.readOptional { reader in
+                    var running = Running()
+                    try reader.readObject { reader, key in
+                        guard key == "startedAt" else { return nil }
+                        running.startedAt = try reader.readOptionalString()
+                        return 0
+                    }
+                    return running
+                }
+                return 1
+            case "terminated": terminated = try reader.readOptional(Terminated.init(reading:)); return 2
+            default: return nil
             }
         }
         self.init(waiting: waiting, running: running, terminated: terminated)
     }
 }
 
-extension ContainerState.Waiting {
-    init(reading reader: inout JSONReader) throws {
-        self.init()
-        var seen = JSONFieldsSeen()
-        try reader.enterObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "reason": try seen.insert(0); reason = try reader.readOptionalString()
-            case "message": try seen.insert(1); message = try reader.readOptionalString()
-            default: try reader.skipValue()
-            }
-        }
-    }
-}
-
-extension ContainerState.Running {
-    init(reading reader: inout JSONReader) throws {
-        self.init()
-        var seen = JSONFieldsSeen()
-        try reader.enterObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "startedAt": try seen.insert(0); startedAt = try reader.readOptionalString()
-            default: try reader.skipValue()
-            }
-        }
-    }
-}
-
 extension ContainerState.Terminated {
     init(reading reader: inout JSONReader) throws {
         self.init()
-        var seen = JSONFieldsSeen()
-        try reader.enterObject()
-        while let key = try reader.nextKey() {
+        try reader.readObject { reader, key in
             switch key {
-            case "exitCode": try seen.insert(0); exitCode = try reader.readOptional { try $0.readInteger() }
-            case "reason": try seen.insert(1); reason = try reader.readOptionalString()
-            case "message": try seen.insert(2); message = try reader.readOptionalString()
-            case "startedAt": try seen.insert(3); startedAt = try reader.readOptionalString()
-            case "finishedAt": try seen.insert(4); finishedAt = try reader.readOptionalString()
-            default: try reader.skipValue()
+            case "exitCode": exitCode = try reader.readOptional { try $0.readInteger() }; return 0
+            case "reason": reason = try reader.readOptionalString(); return 1
+            case "message": message = try reader.readOptionalString(); return 2
+            case "startedAt": startedAt = try reader.readOptionalString(); return 3
+            case "finishedAt": finishedAt = try reader.readOptionalString(); return 4
+            default: return nil
             }
         }
     }
