@@ -5,9 +5,10 @@ import Foundation
 /// read into values; everything else is checked and stepped over without making a value.
 ///
 /// It accepts a strict subset of what JSONDecoder accepts: integers without fraction or exponent,
-/// no Unicode surrogate escapes, nesting up to ``maximumDepth``. Anything else, malformed JSON included, throws ``Unsupported``: the caller then
-/// lets JSONDecoder decode the bytes, and its answer (the value, or the error) is the answer. So
-/// this reader never has to agree with JSONDecoder on an edge case; it only has to refuse it.
+/// no Unicode surrogate escapes, nesting up to ``maximumDepth``. Anything else, malformed JSON
+/// included, throws ``Unsupported``: the caller then lets JSONDecoder decode the bytes, and its
+/// answer (the value, or the error) is the answer. So this reader never has to agree with
+/// JSONDecoder on an edge case; it only has to refuse it.
 struct JSONReader {
     /// The bytes are not the plain JSON this reader handles; JSONDecoder must decide.
     struct Unsupported: Error {}
